@@ -1,0 +1,45 @@
+//! "Did you mean …?": the closest valid name to a mistyped one.
+
+/// The candidate most like `input`, if any is close enough to be a likely typo.
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = input.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (c, strsim::jaro_winkler(&wanted, &c.to_lowercase())))
+        .filter(|(_, score)| *score >= 0.8)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c)
+}
+
+/// A hint sentence naming the closest candidate, or listing them all.
+pub fn did_you_mean<'a>(input: &str, candidates: &[&'a str]) -> String {
+    match closest(input, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!(
+            "expected one of: {}",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_key() {
+        let keys = ["title", "description", "date", "draft"];
+        assert_eq!(closest("descripton", keys), Some("description"));
+        assert_eq!(closest("tilte", keys), Some("title"));
+        assert_eq!(closest("zzzzzz", keys), None);
+    }
+
+    #[test]
+    fn lists_candidates_when_nothing_is_close() {
+        assert_eq!(did_you_mean("qqq", &["a", "b"]), "expected one of: `a`, `b`");
+    }
+}

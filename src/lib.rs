@@ -1,0 +1,24 @@
+//! signposter: a static site generator for resource websites.
+//!
+//! The pipeline, one folder per stage:
+//!
+//! 1. [`config`] reads `site.yml`.
+//! 2. [`content`] walks `content/`, reads front matter and builds the section tree.
+//! 3. [`markdown`] renders each body to HTML, rewriting and recording links.
+//! 4. [`templates`] wraps pages in the theme's Tera templates.
+//! 5. [`links`] checks every internal link and anchor against what was built.
+//! 6. [`output`] writes to a staging folder and swaps it into place.
+//!
+//! [`site::Site`] drives the stages; [`diagnostics`] is how each reports problems.
+
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diagnostics;
+pub mod html;
+pub mod links;
+pub mod markdown;
+pub mod yaml;
+pub mod output;
+pub mod templates;
+pub mod site;

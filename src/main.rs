@@ -1,0 +1,108 @@
+//! The `signposter` command: parses arguments, runs a command, prints
+//! diagnostics and sets the exit code (0 success, 1 site errors, 2 usage).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use signposter::diagnostics::{Diagnostics, Palette, render_all};
+use signposter::site::{self, BuildOptions, SiteOptions, plural};
+
+#[derive(Parser)]
+#[command(
+    name = "signposter",
+    version,
+    about = "Build fast, accessible resource websites from Markdown",
+    long_about = "signposter turns Markdown files with YAML front matter in content/ into a linked, accessible static website."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into its output folder (public/ unless set otherwise)
+    #[command(after_help = "Examples:\n  signposter build\n  signposter build --root my-site --output /tmp/site\n  signposter build --drafts --base-url http://localhost:8000\n\nExit status: 0 when the site was built, 1 when the site has errors (the output folder is then left as it was), 2 for usage errors.")]
+    Build(BuildArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// The site's folder, holding site.yml and content/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site (relative to --root); default: output_dir in site.yml, else public
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+    /// Publish under this address instead of site.yml's base_url
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Build into a non-empty folder that signposter did not create; its files are kept
+    #[arg(long)]
+    force: bool,
+    /// Print the time each build phase took
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let colour = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
+    let palette = Palette::new(colour);
+    match cli.command {
+        Command::Build(args) => build(args, palette),
+    }
+}
+
+fn build(args: BuildArgs, palette: Palette) -> ExitCode {
+    let options = BuildOptions {
+        site: SiteOptions {
+            root: args.root,
+            drafts: args.drafts,
+            base_url: args.base_url,
+        },
+        output: args.output,
+        force: args.force,
+    };
+    match site::build(&options) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings, palette);
+            if args.verbose {
+                print!("{}", report.timings.table());
+            }
+            if report.kept > 0 {
+                println!(
+                    "Kept {} {} in {} that signposter did not write",
+                    report.kept,
+                    plural(report.kept, "file", "files"),
+                    report.output.display()
+                );
+            }
+            println!("{}", report.summary());
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics, palette);
+            let errors = diagnostics.error_count();
+            let warnings = diagnostics.warning_count();
+            let mut line = format!("build failed: {errors} {}", plural(errors, "error", "errors"));
+            if warnings > 0 {
+                line.push_str(&format!(" and {warnings} {}", plural(warnings, "warning", "warnings")));
+            }
+            eprintln!("{line}; the output folder was left as it was");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &Diagnostics, palette: Palette) {
+    if !diagnostics.is_empty() {
+        eprintln!("{}", render_all(diagnostics, palette));
+    }
+}
