@@ -70,7 +70,12 @@ impl Date {
 
     /// "20 June 2025", the form GOV.UK and the NHS use.
     pub fn long(self) -> String {
-        format!("{} {} {}", self.0.day(), month_name(self.0.month()), self.0.year())
+        format!(
+            "{} {} {}",
+            self.0.day(),
+            month_name(self.0.month()),
+            self.0.year()
+        )
     }
 
     /// Format with strftime codes, for templates.
@@ -106,7 +111,10 @@ impl FromYaml for Date {
     fn from_yaml(value: &Value) -> Result<Self, ValueError> {
         match value {
             Value::String(s) => Date::parse(s),
-            other => Err(ValueError::expected("a date such as 2025-06-20", other).code(Code::InvalidDate)),
+            other => {
+                Err(ValueError::expected("a date such as 2025-06-20", other)
+                    .code(Code::InvalidDate))
+            }
         }
     }
 }
@@ -120,8 +128,18 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 
 fn month_name(month: u32) -> &'static str {
     const NAMES: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     NAMES[(month.clamp(1, 12) - 1) as usize]
 }
@@ -134,16 +152,32 @@ mod tests {
     fn parses_plain_dates_and_keeps_the_day_of_date_times() {
         assert_eq!(Date::parse("2025-06-20").unwrap().to_string(), "2025-06-20");
         // Late in the evening west of UTC is still the day the editor wrote.
-        assert_eq!(Date::parse("2025-06-20T23:30:00-08:00").unwrap().to_string(), "2025-06-20");
-        assert_eq!(Date::parse("2025-06-20 09:00").unwrap().to_string(), "2025-06-20");
+        assert_eq!(
+            Date::parse("2025-06-20T23:30:00-08:00")
+                .unwrap()
+                .to_string(),
+            "2025-06-20"
+        );
+        assert_eq!(
+            Date::parse("2025-06-20 09:00").unwrap().to_string(),
+            "2025-06-20"
+        );
     }
 
     #[test]
     fn impossible_dates_say_why() {
         let err = Date::parse("2025-02-30").unwrap_err();
-        assert_eq!(err.message, "`2025-02-30` does not exist: February 2025 has 28 days");
+        assert_eq!(
+            err.message,
+            "`2025-02-30` does not exist: February 2025 has 28 days"
+        );
         assert_eq!(err.code, Some(Code::InvalidDate));
-        assert!(Date::parse("2025-13-01").unwrap_err().message.contains("no month 13"));
+        assert!(
+            Date::parse("2025-13-01")
+                .unwrap_err()
+                .message
+                .contains("no month 13")
+        );
         assert!(Date::parse("20/06/2025").is_err());
         assert!(Date::parse("2025-06-2").is_err());
     }

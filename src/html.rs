@@ -37,7 +37,9 @@ pub fn ids(html: &str) -> Vec<String> {
         if start == 0 || !bytes[start - 1].is_ascii_whitespace() {
             continue;
         }
-        let Some(&quote) = bytes.get(start + 3) else { continue };
+        let Some(&quote) = bytes.get(start + 3) else {
+            continue;
+        };
         if quote != b'"' && quote != b'\'' {
             continue;
         }
@@ -99,7 +101,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(escape(r#"<script>"a" & 'b'</script>"#), "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;");
+        assert_eq!(
+            escape(r#"<script>"a" & 'b'</script>"#),
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
+        );
     }
 
     #[test]

@@ -11,6 +11,10 @@
 //!
 //! [`site::Site`] drives the stages; [`diagnostics`] is how each reports problems.
 
+// A `Diagnostic` carries a location, source line and hint, so it is large; it
+// is only ever built on the failure path, where its size costs nothing.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod content;
 pub mod date;
@@ -18,7 +22,7 @@ pub mod diagnostics;
 pub mod html;
 pub mod links;
 pub mod markdown;
-pub mod yaml;
 pub mod output;
-pub mod templates;
 pub mod site;
+pub mod templates;
+pub mod yaml;

@@ -25,7 +25,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into its output folder (public/ unless set otherwise)
-    #[command(after_help = "Examples:\n  signposter build\n  signposter build --root my-site --output /tmp/site\n  signposter build --drafts --base-url http://localhost:8000\n\nExit status: 0 when the site was built, 1 when the site has errors (the output folder is then left as it was), 2 for usage errors.")]
+    #[command(
+        after_help = "Examples:\n  signposter build\n  signposter build --root my-site --output /tmp/site\n  signposter build --drafts --base-url http://localhost:8000\n\nExit status: 0 when the site was built, 1 when the site has errors (the output folder is then left as it was), 2 for usage errors."
+    )]
     Build(BuildArgs),
 }
 
@@ -91,9 +93,15 @@ fn build(args: BuildArgs, palette: Palette) -> ExitCode {
             print_diagnostics(&diagnostics, palette);
             let errors = diagnostics.error_count();
             let warnings = diagnostics.warning_count();
-            let mut line = format!("build failed: {errors} {}", plural(errors, "error", "errors"));
+            let mut line = format!(
+                "build failed: {errors} {}",
+                plural(errors, "error", "errors")
+            );
             if warnings > 0 {
-                line.push_str(&format!(" and {warnings} {}", plural(warnings, "warning", "warnings")));
+                line.push_str(&format!(
+                    " and {warnings} {}",
+                    plural(warnings, "warning", "warnings")
+                ));
             }
             eprintln!("{line}; the output folder was left as it was");
             ExitCode::from(1)

@@ -17,7 +17,9 @@ impl BaseUrl {
         let rest = text
             .strip_prefix("https://")
             .or_else(|| text.strip_prefix("http://"))
-            .ok_or_else(|| format!("`{text}` is not a web address starting with https:// or http://"))?;
+            .ok_or_else(|| {
+                format!("`{text}` is not a web address starting with https:// or http://")
+            })?;
         if text.contains(['?', '#', ' ']) {
             return Err(format!("`{text}` must not contain spaces, `?` or `#`"));
         }
@@ -47,7 +49,11 @@ impl BaseUrl {
     /// Root-relative URL of a site path: `/research/` → `/prefix/research/`.
     /// Characters that cannot appear in a URL path are percent-encoded.
     pub fn url(&self, site_path: &str) -> String {
-        format!("{}{}", self.prefix, encode_path(site_path.trim_start_matches('/')))
+        format!(
+            "{}{}",
+            self.prefix,
+            encode_path(site_path.trim_start_matches('/'))
+        )
     }
 
     /// Absolute URL of a site path.

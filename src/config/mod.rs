@@ -100,7 +100,11 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "extra",
     "schemas",
 ];
-const MARKDOWN_KEYS: &[&str] = &["smart_punctuation", "highlight_theme", "highlight_theme_dark"];
+const MARKDOWN_KEYS: &[&str] = &[
+    "smart_punctuation",
+    "highlight_theme",
+    "highlight_theme_dark",
+];
 const LINKS_KEYS: &[&str] = &["internal"];
 const TAXONOMY_KEYS: &[&str] = &["name", "title", "paginate_by"];
 
@@ -137,11 +141,10 @@ impl Config {
                 .hint("run signposter from the site's folder, or pass --root DIR; a site needs a site.yml with at least `title` and `base_url`")]);
             }
             Err(error) => {
-                return Err(vec![Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read {CONFIG_FILE}: {error}"),
-                )
-                .in_file(CONFIG_FILE)]);
+                return Err(vec![
+                    Diagnostic::error(Code::Io, format!("cannot read {CONFIG_FILE}: {error}"))
+                        .in_file(CONFIG_FILE),
+                ]);
             }
         };
         Config::parse(&text, overrides)
@@ -153,7 +156,10 @@ impl Config {
         let doc = Document::parse(Path::new(CONFIG_FILE), text, 1).map_err(|d| vec![d])?;
         let mut fields = doc.fields().map_err(|d| vec![d])?;
 
-        let title = fields.required::<String>("title", "add a line such as `title: Asylum mental health resources`");
+        let title = fields.required::<String>(
+            "title",
+            "add a line such as `title: Asylum mental health resources`",
+        );
         let base_url_text = match &overrides.base_url {
             Some(url) => {
                 fields.mark_taken("base_url");
@@ -176,7 +182,9 @@ impl Config {
                 None
             }
         });
-        let language = fields.optional::<String>("language").unwrap_or_else(|| "en-GB".into());
+        let language = fields
+            .optional::<String>("language")
+            .unwrap_or_else(|| "en-GB".into());
         let description = fields.optional::<String>("description");
         let theme = fields.optional::<String>("theme");
         let output_dir = fields.optional::<String>("output_dir").map(PathBuf::from);
@@ -255,7 +263,11 @@ fn read_links(fields: &mut Fields<'_>) -> LinksConfig {
                     let path = links.key_path("internal");
                     let diagnostic = links
                         .document()
-                        .value_error(&path, Code::NotAllowedValue, format!("`internal` must be `error` or `warn`, not `{other}`"))
+                        .value_error(
+                            &path,
+                            Code::NotAllowedValue,
+                            format!("`internal` must be `error` or `warn`, not `{other}`"),
+                        )
                         .hint(crate::diagnostics::did_you_mean(other, &["error", "warn"]));
                     links.report(diagnostic);
                 }
@@ -272,8 +284,12 @@ fn read_taxonomies<'d>(doc: &'d Document, fields: &mut Fields<'d>) -> Vec<Taxono
         if fields.contains("taxonomies") {
             let path = fields.key_path("taxonomies");
             fields.report(
-                doc.value_error(&path, Code::InvalidValue, "`taxonomies` should be a list".into())
-                    .hint("list one name per line, e.g.\n  taxonomies:\n    - topics\n    - audiences"),
+                doc.value_error(
+                    &path,
+                    Code::InvalidValue,
+                    "`taxonomies` should be a list".into(),
+                )
+                .hint("list one name per line, e.g.\n  taxonomies:\n    - topics\n    - audiences"),
             );
         }
         return Vec::new();
@@ -289,7 +305,8 @@ fn read_taxonomies<'d>(doc: &'d Document, fields: &mut Fields<'d>) -> Vec<Taxono
             }),
             Value::Mapping(map) => {
                 let mut sub = Fields::for_mapping(doc, item_path.clone(), map);
-                let name = sub.required::<String>("name", "give the taxonomy a name, e.g. `name: topics`");
+                let name =
+                    sub.required::<String>("name", "give the taxonomy a name, e.g. `name: topics`");
                 let title = sub.optional::<String>("title");
                 let paginate_by = sub.optional::<usize>("paginate_by");
                 sub.reject_unknown(TAXONOMY_KEYS, "a taxonomy");
@@ -304,7 +321,10 @@ fn read_taxonomies<'d>(doc: &'d Document, fields: &mut Fields<'d>) -> Vec<Taxono
                 fields.report(doc.key_error(
                     &item_path,
                     Code::InvalidValue,
-                    format!("a taxonomy should be a name or a set of settings, found {}", crate::yaml::describe(other)),
+                    format!(
+                        "a taxonomy should be a name or a set of settings, found {}",
+                        crate::yaml::describe(other)
+                    ),
                 ));
                 None
             }
@@ -317,16 +337,31 @@ fn read_taxonomies<'d>(doc: &'d Document, fields: &mut Fields<'d>) -> Vec<Taxono
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
         if !valid_name {
             fields.report(
-                doc.key_error(&item_path, Code::InvalidValue, format!("taxonomy name `{}` is not usable in a URL", taxonomy.name))
-                    .hint("use lower-case letters, digits, `-` or `_`, e.g. `topics`"),
+                doc.key_error(
+                    &item_path,
+                    Code::InvalidValue,
+                    format!("taxonomy name `{}` is not usable in a URL", taxonomy.name),
+                )
+                .hint("use lower-case letters, digits, `-` or `_`, e.g. `topics`"),
             );
         } else if RESERVED_NAMES.contains(&taxonomy.name.as_str()) {
             fields.report(
-                doc.key_error(&item_path, Code::InvalidValue, format!("`{}` is a built-in front matter field and cannot be a taxonomy", taxonomy.name))
-                    .hint("choose another name, such as `topics`"),
+                doc.key_error(
+                    &item_path,
+                    Code::InvalidValue,
+                    format!(
+                        "`{}` is a built-in front matter field and cannot be a taxonomy",
+                        taxonomy.name
+                    ),
+                )
+                .hint("choose another name, such as `topics`"),
             );
         } else if taxonomies.iter().any(|t| t.name == taxonomy.name) {
-            fields.report(doc.key_error(&item_path, Code::InvalidValue, format!("taxonomy `{}` is declared twice", taxonomy.name)));
+            fields.report(doc.key_error(
+                &item_path,
+                Code::InvalidValue,
+                format!("taxonomy `{}` is declared twice", taxonomy.name),
+            ));
         } else {
             taxonomies.push(taxonomy);
         }
@@ -334,7 +369,10 @@ fn read_taxonomies<'d>(doc: &'d Document, fields: &mut Fields<'d>) -> Vec<Taxono
     taxonomies
 }
 
-fn read_schemas(fields: &mut Fields<'_>, taxonomies: &[TaxonomyConfig]) -> BTreeMap<String, Schema> {
+fn read_schemas(
+    fields: &mut Fields<'_>,
+    taxonomies: &[TaxonomyConfig],
+) -> BTreeMap<String, Schema> {
     let mut schemas = BTreeMap::new();
     let Some(mut all) = fields.child("schemas") else {
         return schemas;

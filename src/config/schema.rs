@@ -25,8 +25,26 @@ pub struct FieldRule {
     pub required: bool,
     /// A short explanation shown in errors about this field.
     pub description: Option<String>,
+    /// What readers see beside the value, e.g. "How often".
+    pub label: String,
     /// Set when the field is one of the site's taxonomies.
     pub is_taxonomy: bool,
+}
+
+impl FieldType {
+    /// The type's name as written in `site.yml`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FieldType::String => "string",
+            FieldType::Date => "date",
+            FieldType::Url => "url",
+            FieldType::Email => "email",
+            FieldType::Integer => "integer",
+            FieldType::Boolean => "boolean",
+            FieldType::List { .. } => "list",
+            FieldType::Enum { .. } => "enum",
+        }
+    }
 }
 
 /// The kinds of value a schema field can hold.
@@ -40,23 +58,35 @@ pub enum FieldType {
     Integer,
     Boolean,
     /// A list of text items, limited to `values` when given.
-    List { values: Option<Vec<String>> },
+    List {
+        values: Option<Vec<String>>,
+    },
     /// One of a fixed set of values.
-    Enum { values: Vec<String> },
+    Enum {
+        values: Vec<String>,
+    },
 }
 
 const SCHEMA_KEYS: &[&str] = &["description", "fields"];
-const RULE_KEYS: &[&str] = &["type", "required", "description", "values"];
-const TYPE_NAMES: &[&str] = &["string", "date", "url", "email", "integer", "boolean", "list", "enum"];
+const RULE_KEYS: &[&str] = &["type", "required", "description", "values", "label"];
+const TYPE_NAMES: &[&str] = &[
+    "string", "date", "url", "email", "integer", "boolean", "list", "enum",
+];
 
 impl Schema {
     /// Read one schema from its mapping in `site.yml`.
-    pub fn read(name: &str, fields: &mut Fields<'_>, taxonomies: &[TaxonomyConfig]) -> Option<Schema> {
+    pub fn read(
+        name: &str,
+        fields: &mut Fields<'_>,
+        taxonomies: &[TaxonomyConfig],
+    ) -> Option<Schema> {
         let description = fields.optional::<String>("description");
         let mut rules = Vec::new();
         if let Some(mut all) = fields.child("fields") {
             for (field_name, _) in all.remaining() {
-                let Some(mut rule) = all.child(&field_name) else { continue };
+                let Some(mut rule) = all.child(&field_name) else {
+                    continue;
+                };
                 if let Some(parsed) = FieldRule::read(&field_name, &mut rule, taxonomies) {
                     rules.push(parsed);
                 }
@@ -85,11 +115,21 @@ impl Schema {
 }
 
 impl FieldRule {
-    fn read(name: &str, fields: &mut Fields<'_>, taxonomies: &[TaxonomyConfig]) -> Option<FieldRule> {
-        let type_name = fields.required::<String>("type", &format!("give the field a type: one of {}", TYPE_NAMES.join(", ")));
+    fn read(
+        name: &str,
+        fields: &mut Fields<'_>,
+        taxonomies: &[TaxonomyConfig],
+    ) -> Option<FieldRule> {
+        let type_name = fields.required::<String>(
+            "type",
+            &format!("give the field a type: one of {}", TYPE_NAMES.join(", ")),
+        );
         let required = fields.optional::<bool>("required").unwrap_or(false);
         let description = fields.optional::<String>("description");
         let values = fields.optional::<Vec<String>>("values");
+        let label = fields
+            .optional::<String>("label")
+            .unwrap_or_else(|| super::title_case(name));
         fields.reject_unknown(RULE_KEYS, &format!("field `{name}`"));
 
         let is_taxonomy = taxonomies.iter().any(|t| t.name == name);
@@ -110,7 +150,9 @@ impl FieldRule {
             "email" => FieldType::Email,
             "integer" => FieldType::Integer,
             "boolean" => FieldType::Boolean,
-            "list" => FieldType::List { values: values.clone() },
+            "list" => FieldType::List {
+                values: values.clone(),
+            },
             "enum" => match values.clone() {
                 Some(values) if !values.is_empty() => FieldType::Enum { values },
                 _ => {
@@ -118,7 +160,11 @@ impl FieldRule {
                     fields.report(
                         fields
                             .document()
-                            .value_error(&path, Code::MissingField, format!("enum field `{name}` needs a list of `values`"))
+                            .value_error(
+                                &path,
+                                Code::MissingField,
+                                format!("enum field `{name}` needs a list of `values`"),
+                            )
                             .hint("add e.g. `values: [online, face-to-face, hybrid]`"),
                     );
                     return None;
@@ -129,13 +175,19 @@ impl FieldRule {
                 fields.report(
                     fields
                         .document()
-                        .value_error(&path, Code::NotAllowedValue, format!("`{other}` is not a field type"))
+                        .value_error(
+                            &path,
+                            Code::NotAllowedValue,
+                            format!("`{other}` is not a field type"),
+                        )
                         .hint(did_you_mean(other, TYPE_NAMES)),
                 );
                 return None;
             }
         };
-        if values.is_some() && !matches!(field_type, FieldType::List { .. } | FieldType::Enum { .. }) {
+        if values.is_some()
+            && !matches!(field_type, FieldType::List { .. } | FieldType::Enum { .. })
+        {
             let path = fields.key_path("values");
             fields.report(
                 fields
@@ -149,7 +201,11 @@ impl FieldRule {
             fields.report(
                 fields
                     .document()
-                    .value_error(&path, Code::InvalidValue, format!("`{name}` is a taxonomy, so its schema type must be `list`"))
+                    .value_error(
+                        &path,
+                        Code::InvalidValue,
+                        format!("`{name}` is a taxonomy, so its schema type must be `list`"),
+                    )
                     .hint("write `type: list`, with `values` to limit the terms"),
             );
             return None;
@@ -159,6 +215,7 @@ impl FieldRule {
             field_type,
             required,
             description,
+            label,
             is_taxonomy,
         })
     }
@@ -168,7 +225,8 @@ impl FieldRule {
         let json = |v: &Value| crate::yaml::to_json(v);
         match &self.field_type {
             FieldType::String => String::from_yaml_checked(value).map(serde_json::Value::String),
-            FieldType::Date => <Date as crate::yaml::FromYaml>::from_yaml(value).map(|d| serde_json::Value::String(d.to_string())),
+            FieldType::Date => <Date as crate::yaml::FromYaml>::from_yaml(value)
+                .map(|d| serde_json::Value::String(d.to_string())),
             FieldType::Url => {
                 let text = String::from_yaml_checked(value)?;
                 check_url(&text)?;
@@ -179,8 +237,12 @@ impl FieldRule {
                 check_email(&text)?;
                 Ok(serde_json::Value::String(text))
             }
-            FieldType::Integer => <i64 as crate::yaml::FromYaml>::from_yaml(value).map(serde_json::Value::from),
-            FieldType::Boolean => <bool as crate::yaml::FromYaml>::from_yaml(value).map(serde_json::Value::Bool),
+            FieldType::Integer => {
+                <i64 as crate::yaml::FromYaml>::from_yaml(value).map(serde_json::Value::from)
+            }
+            FieldType::Boolean => {
+                <bool as crate::yaml::FromYaml>::from_yaml(value).map(serde_json::Value::Bool)
+            }
             FieldType::List { values } => {
                 let items = <Vec<String> as crate::yaml::FromYaml>::from_yaml(value)?;
                 if let Some(allowed) = values {
@@ -189,7 +251,10 @@ impl FieldRule {
                     }
                 }
                 if self.required && items.is_empty() {
-                    return Err(ValueError::new("the list is empty but this field is required").code(Code::MissingField));
+                    return Err(
+                        ValueError::new("the list is empty but this field is required")
+                            .code(Code::MissingField),
+                    );
                 }
                 Ok(json(value))
             }
@@ -203,7 +268,9 @@ impl FieldRule {
 
     /// The field's description as a sentence for hints.
     pub fn explain(&self) -> Option<String> {
-        self.description.as_ref().map(|d| format!("`{}`: {d}", self.name))
+        self.description
+            .as_ref()
+            .map(|d| format!("`{}`: {d}", self.name))
     }
 }
 
@@ -227,12 +294,16 @@ fn check_allowed(value: &str, allowed: &[String]) -> Result<(), ValueError> {
     }
     let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
     let list = names.join(", ");
-    let error = ValueError::new(format!("`{value}` is not one of the allowed values: {list}"))
-        .code(Code::NotAllowedValue);
-    Err(match crate::diagnostics::closest(value, names.iter().copied()) {
-        Some(best) => error.hint(format!("did you mean `{best}`?")),
-        None => error,
-    })
+    let error = ValueError::new(format!(
+        "`{value}` is not one of the allowed values: {list}"
+    ))
+    .code(Code::NotAllowedValue);
+    Err(
+        match crate::diagnostics::closest(value, names.iter().copied()) {
+            Some(best) => error.hint(format!("did you mean `{best}`?")),
+            None => error,
+        },
+    )
 }
 
 /// A web address editors can link to: http(s) with a host.
@@ -241,7 +312,13 @@ pub fn check_url(text: &str) -> Result<(), ValueError> {
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"));
     match rest {
-        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !text.contains(char::is_whitespace) => Ok(()),
+        Some(rest)
+            if !rest.is_empty()
+                && !rest.starts_with('/')
+                && !text.contains(char::is_whitespace) =>
+        {
+            Ok(())
+        }
         _ => Err(ValueError::new(format!("`{text}` is not a web address"))
             .hint("write the full address, starting with https://")),
     }
@@ -277,6 +354,7 @@ mod tests {
             field_type,
             required: true,
             description: None,
+            label: "F".into(),
             is_taxonomy: false,
         }
     }
@@ -291,7 +369,10 @@ mod tests {
             values: vec!["free".into(), "paid".into()],
         });
         let err = r.check(&yaml("fre")).unwrap_err();
-        assert_eq!(err.message, "`fre` is not one of the allowed values: free, paid");
+        assert_eq!(
+            err.message,
+            "`fre` is not one of the allowed values: free, paid"
+        );
         assert_eq!(err.hint.as_deref(), Some("did you mean `free`?"));
         assert_eq!(err.code, Some(Code::NotAllowedValue));
         assert!(r.check(&yaml("paid")).is_ok());
@@ -309,7 +390,11 @@ mod tests {
 
     #[test]
     fn urls_and_emails() {
-        assert!(rule(FieldType::Url).check(&yaml("https://balint.co.uk")).is_ok());
+        assert!(
+            rule(FieldType::Url)
+                .check(&yaml("https://balint.co.uk"))
+                .is_ok()
+        );
         assert!(rule(FieldType::Url).check(&yaml("balint.co.uk")).is_err());
         assert!(rule(FieldType::Email).check(&yaml("a@b.org")).is_ok());
         assert!(rule(FieldType::Email).check(&yaml("a@b")).is_err());
@@ -319,6 +404,9 @@ mod tests {
     #[test]
     fn dates_are_checked() {
         assert!(rule(FieldType::Date).check(&yaml("2026-02-29")).is_err());
-        assert_eq!(rule(FieldType::Date).check(&yaml("2026-02-28")).unwrap(), "2026-02-28");
+        assert_eq!(
+            rule(FieldType::Date).check(&yaml("2026-02-28")).unwrap(),
+            "2026-02-28"
+        );
     }
 }

@@ -41,7 +41,9 @@ pub struct Discovery {
 pub fn discover(content_dir: &Path, site_root: &Path) -> Discovery {
     let mut entries = Vec::new();
     let mut diagnostics = Vec::new();
-    let canonical_root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
+    let canonical_root = site_root
+        .canonicalize()
+        .unwrap_or_else(|_| site_root.to_path_buf());
     let display = |p: &Path| -> PathBuf { p.strip_prefix(site_root).unwrap_or(p).to_path_buf() };
 
     let mut bundles: HashSet<PathBuf> = HashSet::new();
@@ -54,11 +56,20 @@ pub fn discover(content_dir: &Path, site_root: &Path) -> Discovery {
         let entry = match next {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error.path().map(&display).unwrap_or_else(|| PathBuf::from("content"));
+                let path = error
+                    .path()
+                    .map(&display)
+                    .unwrap_or_else(|| PathBuf::from("content"));
                 let diagnostic = if let Some(ancestor) = error.loop_ancestor() {
-                    Diagnostic::error(Code::Io, format!("symbolic link loop: this folder links back to {}", display(ancestor).display()))
-                        .in_file(path)
-                        .hint("remove or fix the link; content folders must not contain themselves")
+                    Diagnostic::error(
+                        Code::Io,
+                        format!(
+                            "symbolic link loop: this folder links back to {}",
+                            display(ancestor).display()
+                        ),
+                    )
+                    .in_file(path)
+                    .hint("remove or fix the link; content folders must not contain themselves")
                 } else {
                     let message = error
                         .io_error()
@@ -84,9 +95,14 @@ pub fn discover(content_dir: &Path, site_root: &Path) -> Discovery {
         }
         if entry.path_is_symlink() && !stays_inside(path, &canonical_root) {
             diagnostics.push(
-                Diagnostic::warning(Code::Skipped, "skipped: this is a link to something outside the site folder")
-                    .in_file(display(path))
-                    .hint("copy the file into the site instead; signposter never reads outside the site"),
+                Diagnostic::warning(
+                    Code::Skipped,
+                    "skipped: this is a link to something outside the site folder",
+                )
+                .in_file(display(path))
+                .hint(
+                    "copy the file into the site instead; signposter never reads outside the site",
+                ),
             );
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
@@ -145,7 +161,8 @@ pub fn discover(content_dir: &Path, site_root: &Path) -> Discovery {
 
 /// Whether `dir` is a bundle folder or lies inside one.
 fn inside_bundle(dir: &Path, bundles: &HashSet<PathBuf>) -> bool {
-    dir.ancestors().any(|a| !a.as_os_str().is_empty() && bundles.contains(a))
+    dir.ancestors()
+        .any(|a| !a.as_os_str().is_empty() && bundles.contains(a))
 }
 
 fn stays_inside(path: &Path, canonical_root: &Path) -> bool {
@@ -218,13 +235,30 @@ mod tests {
         write(outside.path(), "secret.md");
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "content/a.md");
-        std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("content/leak.md")).unwrap();
-        std::os::unix::fs::symlink(dir.path().join("content"), dir.path().join("content/loop")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.md"),
+            dir.path().join("content/leak.md"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(dir.path().join("content"), dir.path().join("content/loop"))
+            .unwrap();
         let found = discover(&dir.path().join("content"), dir.path());
-        let paths: Vec<_> = found.entries.iter().map(|e| e.content_path.as_str()).collect();
+        let paths: Vec<_> = found
+            .entries
+            .iter()
+            .map(|e| e.content_path.as_str())
+            .collect();
         assert_eq!(paths, ["a.md"]);
-        let codes: Vec<_> = found.diagnostics.iter().map(|d| (d.code, d.severity)).collect();
+        let codes: Vec<_> = found
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.severity))
+            .collect();
         assert!(codes.contains(&(Code::Skipped, crate::diagnostics::Severity::Warning)));
-        assert!(codes.contains(&(Code::Io, crate::diagnostics::Severity::Error)), "{:?}", found.diagnostics);
+        assert!(
+            codes.contains(&(Code::Io, crate::diagnostics::Severity::Error)),
+            "{:?}",
+            found.diagnostics
+        );
     }
 }

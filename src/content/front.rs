@@ -66,13 +66,29 @@ impl FrontMatter {
     }
 }
 
-const COMMON_KEYS: &[&str] = &["title", "description", "weight", "slug", "aliases", "template", "search", "extra", "date", "updated"];
+const COMMON_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "slug",
+    "aliases",
+    "template",
+    "search",
+    "extra",
+    "date",
+    "updated",
+];
 const PAGE_KEYS: &[&str] = &["draft"];
 const SECTION_KEYS: &[&str] = &["page_template", "page_schema", "paginate_by"];
 
 /// Read front matter. Returns `None` when a required field is missing or
 /// invalid; every problem found is in the returned diagnostics either way.
-pub fn read(doc: &Document, kind: Kind, config: &Config, schema: Option<&Schema>) -> (Option<FrontMatter>, Vec<Diagnostic>) {
+pub fn read(
+    doc: &Document,
+    kind: Kind,
+    config: &Config,
+    schema: Option<&Schema>,
+) -> (Option<FrontMatter>, Vec<Diagnostic>) {
     let mut fields = match doc.fields() {
         Ok(fields) => fields,
         Err(diagnostic) => return (None, vec![diagnostic]),
@@ -127,8 +143,12 @@ pub fn read(doc: &Document, kind: Kind, config: &Config, schema: Option<&Schema>
                     };
                     let path = fields.key_path("page_schema");
                     fields.report(
-                        doc.value_error(&path, Code::NotAllowedValue, format!("there is no schema called `{name}` in site.yml"))
-                            .hint(hint),
+                        doc.value_error(
+                            &path,
+                            Code::NotAllowedValue,
+                            format!("there is no schema called `{name}` in site.yml"),
+                        )
+                        .hint(hint),
                     );
                 }
             }
@@ -138,13 +158,19 @@ pub fn read(doc: &Document, kind: Kind, config: &Config, schema: Option<&Schema>
 
     for taxonomy in &config.taxonomies {
         known.push(&taxonomy.name);
-        let Some(terms) = fields.optional::<Vec<String>>(&taxonomy.name) else { continue };
+        let Some(terms) = fields.optional::<Vec<String>>(&taxonomy.name) else {
+            continue;
+        };
         let mut clean: Vec<String> = Vec::with_capacity(terms.len());
         for term in terms {
             let term = term.trim().to_string();
             if term.is_empty() {
                 let path = fields.key_path(&taxonomy.name);
-                fields.report(doc.value_error(&path, Code::InvalidValue, format!("`{}` contains an empty term", taxonomy.name)));
+                fields.report(doc.value_error(
+                    &path,
+                    Code::InvalidValue,
+                    format!("`{}` contains an empty term", taxonomy.name),
+                ));
             } else if !clean.contains(&term) {
                 clean.push(term);
             }
@@ -183,7 +209,8 @@ fn check_schema(doc: &Document, fields: &mut Fields<'_>, front: &mut FrontMatter
             if rule.required {
                 let (location, _) = doc.locate(&[]);
                 let example = match &rule.field_type {
-                    crate::config::FieldType::List { values: Some(v) } | crate::config::FieldType::Enum { values: v } => {
+                    crate::config::FieldType::List { values: Some(v) }
+                    | crate::config::FieldType::Enum { values: v } => {
                         format!("allowed values: {}", v.join(", "))
                     }
                     _ => format!("add `{}: ...`", rule.name),
@@ -191,7 +218,10 @@ fn check_schema(doc: &Document, fields: &mut Fields<'_>, front: &mut FrontMatter
                 fields.report(
                     Diagnostic::error(
                         Code::MissingField,
-                        format!("missing `{}`, which the `{}` schema requires", rule.name, schema.name),
+                        format!(
+                            "missing `{}`, which the `{}` schema requires",
+                            rule.name, schema.name
+                        ),
                     )
                     .at(location)
                     .hint(match &explain {
@@ -240,7 +270,10 @@ mod tests {
 
     #[test]
     fn reads_built_in_fields_and_taxonomies() {
-        let (front, diags) = read_page("title: A\ndate: 2025-06-20\ntopics: [Balint groups, Balint groups, Supervision]\nweight: 3\n", None);
+        let (front, diags) = read_page(
+            "title: A\ndate: 2025-06-20\ntopics: [Balint groups, Balint groups, Supervision]\nweight: 3\n",
+            None,
+        );
         assert!(diags.is_empty(), "{diags:?}");
         let front = front.unwrap();
         assert_eq!(front.title, "A");
@@ -254,18 +287,31 @@ mod tests {
         let (front, diags) = read_page("title: A\ndescripton: x\n", None);
         assert!(front.is_none());
         assert_eq!(diags[0].code, Code::UnknownField);
-        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `description`?"));
+        assert_eq!(
+            diags[0].hint.as_deref(),
+            Some("did you mean `description`?")
+        );
     }
 
     #[test]
     fn schema_fields_are_allowed_checked_and_required() {
-        let (front, diags) = read_page("title: A\nprovider: Balint Society\ncosts: [free]\nformat: online\n", Some("resource"));
+        let (front, diags) = read_page(
+            "title: A\nprovider: Balint Society\ncosts: [free]\nformat: online\n",
+            Some("resource"),
+        );
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(front.unwrap().fields["provider"], "Balint Society");
 
         let (_, diags) = read_page("title: A\ncosts: [fre]\nformat: onlin\n", Some("resource"));
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, [Code::MissingField, Code::NotAllowedValue, Code::NotAllowedValue]);
+        assert_eq!(
+            codes,
+            [
+                Code::MissingField,
+                Code::NotAllowedValue,
+                Code::NotAllowedValue
+            ]
+        );
         assert_eq!(diags[2].hint.as_deref(), Some("did you mean `online`?"));
         assert_eq!(diags[2].location.as_ref().unwrap().line, 4);
     }

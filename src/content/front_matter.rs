@@ -27,10 +27,13 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
         } else {
             "start the file with front matter:\n  ---\n  title: Page title\n  ---"
         };
-        return Err(Diagnostic::error(Code::MissingFrontMatter, "the file does not start with front matter (`---`)")
-            .at(Location::new(path, 1, 1))
-            .snippet(first, first.chars().count().max(1))
-            .hint(hint));
+        return Err(Diagnostic::error(
+            Code::MissingFrontMatter,
+            "the file does not start with front matter (`---`)",
+        )
+        .at(Location::new(path, 1, 1))
+        .snippet(first, first.chars().count().max(1))
+        .hint(hint));
     }
     let yaml_start = (first_end + 1).min(text.len());
     let mut offset = yaml_start;
@@ -50,10 +53,13 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
         offset = end + 1;
         line += 1;
     }
-    Err(Diagnostic::error(Code::UnclosedFrontMatter, "front matter starts here but is never closed")
-        .at(Location::new(path, 1, 1))
-        .snippet(first, 3)
-        .hint("add a line containing only `---` after the last front matter field"))
+    Err(Diagnostic::error(
+        Code::UnclosedFrontMatter,
+        "front matter starts here but is never closed",
+    )
+    .at(Location::new(path, 1, 1))
+    .snippet(first, 3)
+    .hint("add a line containing only `---` after the last front matter field"))
 }
 
 #[cfg(test)]
@@ -87,8 +93,20 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(split_str("title: A\n").unwrap_err().code, Code::MissingFrontMatter);
-        assert_eq!(split_str("---\ntitle: A\nbody\n").unwrap_err().code, Code::UnclosedFrontMatter);
-        assert!(split_str("+++\ntitle = 'a'\n+++\n").unwrap_err().hint.unwrap().contains("TOML"));
+        assert_eq!(
+            split_str("title: A\n").unwrap_err().code,
+            Code::MissingFrontMatter
+        );
+        assert_eq!(
+            split_str("---\ntitle: A\nbody\n").unwrap_err().code,
+            Code::UnclosedFrontMatter
+        );
+        assert!(
+            split_str("+++\ntitle = 'a'\n+++\n")
+                .unwrap_err()
+                .hint
+                .unwrap()
+                .contains("TOML")
+        );
     }
 }

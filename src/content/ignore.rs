@@ -24,7 +24,15 @@ mod tests {
 
     #[test]
     fn editor_leftovers_are_ignored() {
-        for name in [".page.md.swp", "page.md~", ".#page.md", "#page.md#", "4913", "page.md___jb_tmp___", ".DS_Store"] {
+        for name in [
+            ".page.md.swp",
+            "page.md~",
+            ".#page.md",
+            "#page.md#",
+            "4913",
+            "page.md___jb_tmp___",
+            ".DS_Store",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["page.md", "figure.png", "_index.md", "index.md"] {

@@ -79,6 +79,8 @@ pub struct Page {
     pub schema: Option<String>,
     /// The bundle folder inside `content/`, for bundle pages.
     pub bundle: Option<String>,
+    /// This page's place in its section's order.
+    pub position: usize,
 }
 
 /// A non-Markdown file under `content/`, copied next to its page or section.
@@ -150,18 +152,21 @@ impl ContentTree {
 
     /// Neighbours of a page in its section's order: (previous, next).
     pub fn neighbours(&self, id: PageId) -> (Option<PageId>, Option<PageId>) {
-        let pages = &self.section(self.page(id).section).pages;
-        match pages.iter().position(|p| *p == id) {
-            Some(i) => (
-                i.checked_sub(1).map(|j| pages[j]),
-                pages.get(i + 1).copied(),
-            ),
-            None => (None, None),
-        }
+        let page = self.page(id);
+        let pages = &self.section(page.section).pages;
+        let i = page.position;
+        (
+            i.checked_sub(1).map(|j| pages[j]),
+            pages.get(i + 1).copied(),
+        )
     }
 
     /// Load and validate everything under `root/content`.
-    pub fn load(root: &Path, config: &Config, options: &LoadOptions) -> (ContentTree, Vec<Diagnostic>) {
+    pub fn load(
+        root: &Path,
+        config: &Config,
+        options: &LoadOptions,
+    ) -> (ContentTree, Vec<Diagnostic>) {
         Loader::new(root, config, options).run()
     }
 }
@@ -202,8 +207,14 @@ impl<'a> Loader<'a> {
         let content_dir = self.root.join(CONTENT_DIR);
         if !content_dir.is_dir() {
             self.diagnostics.push(
-                Diagnostic::error(Code::Io, format!("there is no `{CONTENT_DIR}` folder in {}", self.root.display()))
-                    .hint("create `content/_index.md` for the home page"),
+                Diagnostic::error(
+                    Code::Io,
+                    format!(
+                        "there is no `{CONTENT_DIR}` folder in {}",
+                        self.root.display()
+                    ),
+                )
+                .hint("create `content/_index.md` for the home page"),
             );
             self.add_implicit_root();
             return (self.tree, self.diagnostics);
@@ -216,7 +227,8 @@ impl<'a> Loader<'a> {
             .partition(|e| e.kind == EntryKind::SectionIndex);
 
         self.load_sections(sections);
-        let (pages, assets): (Vec<Entry>, Vec<Entry>) = rest.into_iter().partition(|e| e.kind != EntryKind::Asset);
+        let (pages, assets): (Vec<Entry>, Vec<Entry>) =
+            rest.into_iter().partition(|e| e.kind != EntryKind::Asset);
         self.load_pages(pages);
         self.load_assets(assets);
         self.order_pages();
@@ -297,7 +309,10 @@ impl<'a> Loader<'a> {
             .map(|entry| self.parse(&self.source_file(entry), Kind::Section, None))
             .collect();
 
-        if entries.first().is_none_or(|e| e.content_path != "_index.md") {
+        if entries
+            .first()
+            .is_none_or(|e| e.content_path != "_index.md")
+        {
             self.add_implicit_root();
         }
         for (entry, parsed) in entries.iter().zip(parsed) {
@@ -314,12 +329,12 @@ impl<'a> Loader<'a> {
             let parent = if folder.is_empty() {
                 None
             } else {
-                Some(self.section_for_folder(parent_folder(&folder)))
+                Some(self.section_for_folder(parent_folder(folder)))
             };
             let url = if folder.is_empty() {
                 "/".to_string()
             } else {
-                let parent_url = self.folder_url(parent_folder(&folder));
+                let parent_url = self.folder_url(parent_folder(folder));
                 let segment = front
                     .slug
                     .clone()
@@ -348,8 +363,14 @@ impl<'a> Loader<'a> {
             }
             self.section_of_folder.insert(folder.to_string(), id);
             self.folder_urls.insert(folder.to_string(), url);
-            let target = if broken { ContentRef::Broken } else { ContentRef::Section(id) };
-            self.tree.by_content_path.insert(entry.content_path.clone(), target);
+            let target = if broken {
+                ContentRef::Broken
+            } else {
+                ContentRef::Section(id)
+            };
+            self.tree
+                .by_content_path
+                .insert(entry.content_path.clone(), target);
         }
     }
 
@@ -373,7 +394,10 @@ impl<'a> Loader<'a> {
             return url.clone();
         }
         let parent = self.folder_url(parent_folder(folder));
-        let url = format!("{parent}{}/", slugify(folder.rsplit('/').next().unwrap_or("")));
+        let url = format!(
+            "{parent}{}/",
+            slugify(folder.rsplit('/').next().unwrap_or(""))
+        );
         self.folder_urls.insert(folder.to_string(), url.clone());
         url
     }
@@ -390,37 +414,54 @@ impl<'a> Loader<'a> {
             .collect();
         let parsed: Vec<Parsed> = jobs
             .par_iter()
-            .map(|(entry, _, schema)| self.parse(&self.source_file(entry), Kind::Page, schema.as_deref()))
+            .map(|(entry, _, schema)| {
+                self.parse(&self.source_file(entry), Kind::Page, schema.as_deref())
+            })
             .collect();
 
         for ((entry, section, schema), parsed) in jobs.into_iter().zip(parsed) {
             self.diagnostics.extend(parsed.diagnostics);
             let file = self.source_file(&entry);
             let Some(front) = parsed.front else {
-                self.tree.by_content_path.insert(entry.content_path, ContentRef::Broken);
+                self.tree
+                    .by_content_path
+                    .insert(entry.content_path, ContentRef::Broken);
                 continue;
             };
             if front.draft && !self.options.drafts {
                 self.tree.drafts.push(entry.content_path.clone());
-                self.tree.by_content_path.insert(entry.content_path, ContentRef::Draft);
+                self.tree
+                    .by_content_path
+                    .insert(entry.content_path, ContentRef::Draft);
                 continue;
             }
             let is_bundle = entry.kind == EntryKind::BundleIndex;
             let folder = page_folder(&entry);
             let (parent_url, stem) = if is_bundle {
-                (self.folder_url(parent_folder(&folder)), folder.rsplit('/').next().unwrap_or("").to_string())
+                (
+                    self.folder_url(parent_folder(&folder)),
+                    folder.rsplit('/').next().unwrap_or("").to_string(),
+                )
             } else {
                 let name = entry.content_path.rsplit('/').next().unwrap_or("");
-                (self.folder_url(&folder), name.trim_end_matches(".md").to_string())
+                (
+                    self.folder_url(&folder),
+                    name.trim_end_matches(".md").to_string(),
+                )
             };
             let segment = front.slug.clone().unwrap_or_else(|| slugify(&stem));
             if segment.is_empty() {
                 self.diagnostics.push(
-                    Diagnostic::error(Code::InvalidPath, "the file name has no letters or digits to make a URL from")
-                        .at(Location::file(&file.display_path))
-                        .hint("rename the file, or set `slug:` in its front matter"),
+                    Diagnostic::error(
+                        Code::InvalidPath,
+                        "the file name has no letters or digits to make a URL from",
+                    )
+                    .at(Location::file(&file.display_path))
+                    .hint("rename the file, or set `slug:` in its front matter"),
                 );
-                self.tree.by_content_path.insert(entry.content_path, ContentRef::Broken);
+                self.tree
+                    .by_content_path
+                    .insert(entry.content_path, ContentRef::Broken);
                 continue;
             }
             let id = PageId(self.tree.pages.len() as u32);
@@ -434,8 +475,11 @@ impl<'a> Loader<'a> {
                 section,
                 schema,
                 bundle: is_bundle.then_some(folder),
+                position: 0,
             });
-            self.tree.by_content_path.insert(entry.content_path, ContentRef::Page(id));
+            self.tree
+                .by_content_path
+                .insert(entry.content_path, ContentRef::Page(id));
         }
     }
 
@@ -465,7 +509,9 @@ impl<'a> Loader<'a> {
                 }
             };
             let index = self.tree.assets.len();
-            self.tree.by_content_path.insert(entry.content_path.clone(), ContentRef::Asset(index));
+            self.tree
+                .by_content_path
+                .insert(entry.content_path.clone(), ContentRef::Asset(index));
             self.tree.assets.push(Asset {
                 content_path: entry.content_path,
                 abs: entry.abs,
@@ -488,10 +534,20 @@ impl<'a> Loader<'a> {
                 weight(a)
                     .cmp(&weight(b))
                     .then_with(|| b.front.date.cmp(&a.front.date))
-                    .then_with(|| a.front.title.to_lowercase().cmp(&b.front.title.to_lowercase()))
+                    .then_with(|| {
+                        a.front
+                            .title
+                            .to_lowercase()
+                            .cmp(&b.front.title.to_lowercase())
+                    })
                     .then_with(|| a.file.content_path.cmp(&b.file.content_path))
             });
             section.pages = ids;
+        }
+        for section in &self.tree.sections {
+            for (position, id) in section.pages.iter().enumerate() {
+                self.tree.pages[id.0 as usize].position = position;
+            }
         }
     }
 }
@@ -529,7 +585,11 @@ mod tests {
             fs::create_dir_all(full.parent().unwrap()).unwrap();
             fs::write(full, text).unwrap();
         }
-        let config = Config::parse("title: Site\nbase_url: https://e.org\ntaxonomies: [topics]\n", &Overrides::default()).unwrap();
+        let config = Config::parse(
+            "title: Site\nbase_url: https://e.org\ntaxonomies: [topics]\n",
+            &Overrides::default(),
+        )
+        .unwrap();
         let (tree, diags) = ContentTree::load(dir.path(), &config, &LoadOptions::default());
         (dir, tree, diags)
     }
@@ -546,9 +606,15 @@ mod tests {
         let (_dir, tree, diags) = site(&[
             ("content/_index.md", "---\ntitle: Home\n---\n"),
             ("content/About Us.md", "---\ntitle: About\n---\n"),
-            ("content/research/_index.md", "---\ntitle: Research\nslug: findings\n---\n"),
+            (
+                "content/research/_index.md",
+                "---\ntitle: Research\nslug: findings\n---\n",
+            ),
             ("content/research/review.md", "---\ntitle: Review\n---\n"),
-            ("content/research/study/index.md", "---\ntitle: Study\nslug: balint\n---\n"),
+            (
+                "content/research/study/index.md",
+                "---\ntitle: Study\nslug: balint\n---\n",
+            ),
             ("content/research/study/chart.svg", "<svg/>"),
             ("content/research/figure.png", "png"),
             ("content/plain/deep.md", "---\ntitle: Deep\n---\n"),
@@ -556,7 +622,10 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(page(&tree, "About Us.md").url, "/about-us/");
         assert_eq!(page(&tree, "research/review.md").url, "/findings/review/");
-        assert_eq!(page(&tree, "research/study/index.md").url, "/findings/balint/");
+        assert_eq!(
+            page(&tree, "research/study/index.md").url,
+            "/findings/balint/"
+        );
         assert_eq!(page(&tree, "plain/deep.md").url, "/plain/deep/");
         assert_eq!(page(&tree, "plain/deep.md").section, SectionId(0));
         let urls: Vec<_> = tree.assets.iter().map(|a| a.url.as_str()).collect();
@@ -572,7 +641,12 @@ mod tests {
             ("content/new.md", "---\ntitle: New\ndate: 2025-01-01\n---\n"),
             ("content/heavy.md", "---\ntitle: Heavy\nweight: 1\n---\n"),
         ]);
-        let titles: Vec<_> = tree.root().pages.iter().map(|id| tree.page(*id).front.title.as_str()).collect();
+        let titles: Vec<_> = tree
+            .root()
+            .pages
+            .iter()
+            .map(|id| tree.page(*id).front.title.as_str())
+            .collect();
         assert_eq!(titles, ["Heavy", "New", "A", "B"]);
     }
 
@@ -597,7 +671,16 @@ mod tests {
             ("content/d.md", "---\ndescripton: x\n---\n"),
         ]);
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, [Code::YamlSyntax, Code::MissingFrontMatter, Code::EmptyFile, Code::MissingField, Code::UnknownField]);
+        assert_eq!(
+            codes,
+            [
+                Code::YamlSyntax,
+                Code::MissingFrontMatter,
+                Code::EmptyFile,
+                Code::MissingField,
+                Code::UnknownField
+            ]
+        );
         assert_eq!(tree.lookup("a.md"), Some(ContentRef::Broken));
     }
 
@@ -614,7 +697,10 @@ mod tests {
     fn section_schema_cascades_to_nested_pages() {
         let dir = tempfile::tempdir().unwrap();
         let files = [
-            ("content/r/_index.md", "---\ntitle: R\npage_schema: res\n---\n"),
+            (
+                "content/r/_index.md",
+                "---\ntitle: R\npage_schema: res\n---\n",
+            ),
             ("content/r/sub/_index.md", "---\ntitle: Sub\n---\n"),
             ("content/r/sub/p.md", "---\ntitle: P\n---\n"),
         ];

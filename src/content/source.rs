@@ -13,8 +13,12 @@ pub fn read_text(abs: &Path, display: &Path) -> Result<String, Diagnostic> {
 
 pub fn io_error(display: &Path, error: &std::io::Error) -> Diagnostic {
     let hint = match error.kind() {
-        std::io::ErrorKind::PermissionDenied => Some("check the file's permissions: signposter needs to read it".to_string()),
-        std::io::ErrorKind::NotFound => Some("the file disappeared while the site was being read; run again".to_string()),
+        std::io::ErrorKind::PermissionDenied => {
+            Some("check the file's permissions: signposter needs to read it".to_string())
+        }
+        std::io::ErrorKind::NotFound => {
+            Some("the file disappeared while the site was being read; run again".to_string())
+        }
         _ => None,
     };
     Diagnostic::error(Code::Io, format!("cannot read file: {error}"))
@@ -26,9 +30,12 @@ pub fn io_error(display: &Path, error: &std::io::Error) -> Diagnostic {
 pub fn decode(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic> {
     let probe = &bytes[..bytes.len().min(8192)];
     if memchr::memchr(0, probe).is_some() {
-        return Err(Diagnostic::error(Code::BinaryFile, "this looks like a binary file, not Markdown text")
-            .in_file(display)
-            .hint("only text files should end in .md; rename or move this file"));
+        return Err(Diagnostic::error(
+            Code::BinaryFile,
+            "this looks like a binary file, not Markdown text",
+        )
+        .in_file(display)
+        .hint("only text files should end in .md; rename or move this file"));
     }
     let mut text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -40,7 +47,10 @@ pub fn decode(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic> {
             let shown = line_text(&prefix, line).unwrap_or("").to_string();
             return Err(Diagnostic::error(
                 Code::InvalidUtf8,
-                format!("invalid UTF-8 text (byte 0x{:02x} at offset {valid})", bytes[valid]),
+                format!(
+                    "invalid UTF-8 text (byte 0x{:02x} at offset {valid})",
+                    bytes[valid]
+                ),
             )
             .at(Location::new(display, line, column))
             .snippet(shown, 1)
@@ -56,7 +66,9 @@ pub fn decode(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error(Code::EmptyFile, "the file is empty")
             .in_file(display)
-            .hint("a page starts with front matter, at least:\n  ---\n  title: Page title\n  ---"));
+            .hint(
+                "a page starts with front matter, at least:\n  ---\n  title: Page title\n  ---",
+            ));
     }
     Ok(text)
 }
@@ -71,7 +83,10 @@ mod tests {
 
     #[test]
     fn accepts_bom_and_crlf() {
-        assert_eq!(decode_str(b"\xef\xbb\xbf---\r\ntitle: A\r\n---\r\n").unwrap(), "---\ntitle: A\n---\n");
+        assert_eq!(
+            decode_str(b"\xef\xbb\xbf---\r\ntitle: A\r\n---\r\n").unwrap(),
+            "---\ntitle: A\n---\n"
+        );
     }
 
     #[test]
@@ -84,7 +99,10 @@ mod tests {
 
     #[test]
     fn refuses_binary_and_empty_files() {
-        assert_eq!(decode_str(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err().code, Code::BinaryFile);
+        assert_eq!(
+            decode_str(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err().code,
+            Code::BinaryFile
+        );
         assert_eq!(decode_str(b"  \n\n").unwrap_err().code, Code::EmptyFile);
     }
 }

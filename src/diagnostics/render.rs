@@ -72,26 +72,19 @@ pub fn render_diagnostic(diagnostic: &Diagnostic, palette: Palette) -> String {
         if location.line > 0 {
             let number = location.line.to_string();
             let gutter = " ".repeat(number.len());
-            let text = snippet.text.replace('\t', "    ");
+            let shown = Window::around(&snippet.text, location.column, snippet.width);
             let _ = writeln!(out, "{}{} |{}", p.dim, gutter, p.reset);
-            let _ = writeln!(out, "{}{} |{} {}", p.dim, number, p.reset, text);
+            let _ = writeln!(out, "{}{} |{} {}", p.dim, number, p.reset, shown.text);
             if location.column > 0 {
-                // Tabs were widened above, so widen them when measuring the indent too.
-                let indent: usize = snippet
-                    .text
-                    .chars()
-                    .take(location.column - 1)
-                    .map(|c| if c == '\t' { 4 } else { 1 })
-                    .sum();
                 let _ = writeln!(
                     out,
                     "{}{} |{} {}{}{}{}",
                     p.dim,
                     gutter,
                     p.reset,
-                    " ".repeat(indent),
+                    " ".repeat(shown.indent),
                     p.severity(diagnostic.severity),
-                    "^".repeat(snippet.width),
+                    "^".repeat(shown.width),
                     p.reset
                 );
             }
@@ -104,6 +97,58 @@ pub fn render_diagnostic(diagnostic: &Diagnostic, palette: Palette) -> String {
         let _ = writeln!(out, "  {}= hint:{} {}", p.emphasis, p.reset, hint);
     }
     out
+}
+
+/// The part of a long source line worth showing, and where the caret goes in it.
+struct Window {
+    text: String,
+    indent: usize,
+    width: usize,
+}
+
+/// Lines longer than this are cut down to the part around the problem.
+const MAX_SHOWN: usize = 100;
+const CONTEXT_BEFORE: usize = 40;
+
+impl Window {
+    fn around(line: &str, column: usize, width: usize) -> Window {
+        // Tabs are shown as four spaces so the caret lines up.
+        let chars: Vec<char> = line
+            .chars()
+            .flat_map(|c| if c == '\t' { vec![' '; 4] } else { vec![c] })
+            .collect();
+        let tabs_before = line
+            .chars()
+            .take(column.saturating_sub(1))
+            .filter(|c| *c == '\t')
+            .count();
+        let caret = column.saturating_sub(1) + tabs_before * 3;
+        if chars.len() <= MAX_SHOWN {
+            return Window {
+                text: chars.iter().collect(),
+                indent: caret,
+                width: width.max(1),
+            };
+        }
+        let start = caret
+            .saturating_sub(CONTEXT_BEFORE)
+            .min(chars.len().saturating_sub(MAX_SHOWN));
+        let end = (start + MAX_SHOWN).min(chars.len());
+        let mut text = String::new();
+        if start > 0 {
+            text.push('…');
+        }
+        text.extend(&chars[start..end]);
+        if end < chars.len() {
+            text.push('…');
+        }
+        let indent = caret - start + usize::from(start > 0);
+        Window {
+            text,
+            indent,
+            width: width.clamp(1, end.saturating_sub(caret).max(1)),
+        }
+    }
 }
 
 /// All diagnostics, separated by blank lines.
@@ -122,6 +167,36 @@ pub fn render_all(diagnostics: &Diagnostics, palette: Palette) -> String {
 mod tests {
     use super::*;
     use crate::diagnostics::{Code, Location};
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}[broken](nope.md){}", "a".repeat(300), "b".repeat(300));
+        let d = Diagnostic::error(Code::BrokenLink, "broken")
+            .at(Location::new("content/a.md", 9, 301))
+            .snippet(line, 17);
+        let text = render_diagnostic(&d, Palette::plain());
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[2].starts_with("9 | …") && lines[2].ends_with('…'),
+            "{text}"
+        );
+        assert!(lines[2].chars().count() < 110);
+        let caret = lines[3].find('^').unwrap();
+        assert_eq!(
+            &lines[2][lines[2].char_indices().nth(caret).unwrap().0..][..9],
+            "[broken]("
+        );
+        assert_eq!(lines[3].matches('^').count(), 17);
+    }
+
+    #[test]
+    fn tabs_keep_the_caret_aligned() {
+        let d = Diagnostic::error(Code::YamlSyntax, "x")
+            .at(Location::new("a", 1, 2))
+            .snippet("\tbad", 3);
+        let text = render_diagnostic(&d, Palette::plain());
+        assert!(text.contains("1 |     bad\n  |     ^^^"), "{text}");
+    }
 
     #[test]
     fn renders_location_caret_and_hint() {

@@ -12,7 +12,7 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// A hint sentence naming the closest candidate, or listing them all.
-pub fn did_you_mean<'a>(input: &str, candidates: &[&'a str]) -> String {
+pub fn did_you_mean(input: &str, candidates: &[&str]) -> String {
     match closest(input, candidates.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
         None => format!(
@@ -40,6 +40,9 @@ mod tests {
 
     #[test]
     fn lists_candidates_when_nothing_is_close() {
-        assert_eq!(did_you_mean("qqq", &["a", "b"]), "expected one of: `a`, `b`");
+        assert_eq!(
+            did_you_mean("qqq", &["a", "b"]),
+            "expected one of: `a`, `b`"
+        );
     }
 }

@@ -37,7 +37,10 @@ impl BuiltSite {
 
     /// Record the ids of an HTML page at `site_path`.
     pub fn add_page_ids(&mut self, site_path: &str, ids: impl IntoIterator<Item = String>) {
-        self.ids.entry(site_path.to_string()).or_default().extend(ids);
+        self.ids
+            .entry(site_path.to_string())
+            .or_default()
+            .extend(ids);
     }
 
     pub fn has_file(&self, output_path: &str) -> bool {
@@ -53,7 +56,11 @@ impl BuiltSite {
         }
         if self.files.contains(trimmed) {
             let is_html = trimmed.ends_with(".html");
-            return Some(if is_html { site_path.to_string() } else { String::new() });
+            return Some(if is_html {
+                site_path.to_string()
+            } else {
+                String::new()
+            });
         }
         // `/research/review` without its slash: servers answer with the folder's index.
         let index = format!("{trimmed}/index.html");
@@ -91,23 +98,45 @@ pub fn check_links(source: &LinkSource<'_>, built: &BuiltSite, level: Level) -> 
         let Some(page) = built.landing_page(path) else {
             let hint = closest(path, built.page_paths())
                 .map(|p| format!("did you mean {p}?"))
-                .unwrap_or_else(|| "check the address; root paths like /research/ name pages of this site".into());
-            let diagnostic = Diagnostic::new(severity, Code::BrokenLink, format!("broken link: `{}` is not a page or file of this site", link.written))
-                .hint(hint);
+                .unwrap_or_else(|| {
+                    "check the address; root paths like /research/ name pages of this site".into()
+                });
+            let diagnostic = Diagnostic::new(
+                severity,
+                Code::BrokenLink,
+                format!(
+                    "broken link: `{}` is not a page or file of this site",
+                    link.written
+                ),
+            )
+            .hint(hint);
             found.push(locate(diagnostic, source, link));
             continue;
         };
-        let Some(fragment) = link.target.fragment.as_deref() else { continue };
+        let Some(fragment) = link.target.fragment.as_deref() else {
+            continue;
+        };
         if fragment.is_empty() || fragment == "top" || page.is_empty() {
             continue;
         }
-        let Some(ids) = built.ids_of(&page) else { continue };
+        let Some(ids) = built.ids_of(&page) else {
+            continue;
+        };
         if !ids.contains(fragment) {
             let hint = closest(fragment, ids.iter().map(String::as_str))
                 .map(|id| format!("did you mean `#{id}`?"))
                 .unwrap_or_else(|| "link to a heading's id; headings get ids from their text, or set one with `## Heading {#id}`".into());
-            let on = if link.target.site_path.is_none() { "this page".to_string() } else { page.clone() };
-            let diagnostic = Diagnostic::new(severity, Code::BrokenAnchor, format!("broken anchor: {on} has no `#{fragment}`")).hint(hint);
+            let on = if link.target.site_path.is_none() {
+                "this page".to_string()
+            } else {
+                page.clone()
+            };
+            let diagnostic = Diagnostic::new(
+                severity,
+                Code::BrokenAnchor,
+                format!("broken anchor: {on} has no `#{fragment}`"),
+            )
+            .hint(hint);
             found.push(locate(diagnostic, source, link));
         }
     }
@@ -140,12 +169,21 @@ mod tests {
 
     fn built() -> BuiltSite {
         let mut site = BuiltSite::default();
-        for file in ["index.html", "research/index.html", "research/review/index.html", "research/figure.png", "atom.xml"] {
+        for file in [
+            "index.html",
+            "research/index.html",
+            "research/review/index.html",
+            "research/figure.png",
+            "atom.xml",
+        ] {
             site.add_file(file);
         }
         site.add_page_ids("/", ["main-content".to_string()]);
         site.add_page_ids("/research/", ["main-content".to_string()]);
-        site.add_page_ids("/research/review/", ["themes".to_string(), "main-content".to_string()]);
+        site.add_page_ids(
+            "/research/review/",
+            ["themes".to_string(), "main-content".to_string()],
+        );
         site
     }
 
@@ -187,10 +225,16 @@ mod tests {
 
     #[test]
     fn broken_pages_and_anchors_are_located_with_suggestions() {
-        let found = check(&[link(Some("/research/reveiw/"), None), link(Some("/research/review/"), Some("theme"))]);
+        let found = check(&[
+            link(Some("/research/reveiw/"), None),
+            link(Some("/research/review/"), Some("theme")),
+        ]);
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].code, Code::BrokenLink);
-        assert_eq!(found[0].hint.as_deref(), Some("did you mean /research/review/?"));
+        assert_eq!(
+            found[0].hint.as_deref(),
+            Some("did you mean /research/review/?")
+        );
         assert_eq!(found[1].code, Code::BrokenAnchor);
         assert_eq!(found[1].hint.as_deref(), Some("did you mean `#themes`?"));
         let location = found[1].location.as_ref().unwrap();

@@ -45,7 +45,10 @@ pub struct Resolver<'a> {
 
 impl<'a> Resolver<'a> {
     pub fn new(tree: &'a ContentTree, base_url: &'a BaseUrl, content_path: &str) -> Self {
-        let folder = content_path.rfind('/').map_or("", |i| &content_path[..i]).to_string();
+        let folder = content_path
+            .rfind('/')
+            .map_or("", |i| &content_path[..i])
+            .to_string();
         Resolver {
             tree,
             base_url,
@@ -87,7 +90,12 @@ impl<'a> Resolver<'a> {
             if decoded.contains("/../") || decoded.ends_with("/..") {
                 return broken_outside();
             }
-            let href = format!("{}{}{}", self.base_url.url(&decoded), query, hash(&fragment));
+            let href = format!(
+                "{}{}{}",
+                self.base_url.url(&decoded),
+                query,
+                hash(&fragment)
+            );
             return Resolution::Internal {
                 href,
                 target: Target {
@@ -117,7 +125,9 @@ impl<'a> Resolver<'a> {
         } else {
             &candidates
         };
-        let found = candidates.iter().find_map(|c| self.tree.lookup(c).map(|r| (c, r)));
+        let found = candidates
+            .iter()
+            .find_map(|c| self.tree.lookup(c).map(|r| (c, r)));
         let url = match found {
             Some((_, ContentRef::Page(id))) => self.tree.page(id).url.clone(),
             Some((_, ContentRef::Section(id))) => self.tree.section(id).url.clone(),
@@ -155,7 +165,12 @@ impl<'a> Resolver<'a> {
             .pages
             .iter()
             .map(|p| p.file.content_path.as_str())
-            .chain(self.tree.sections.iter().map(|s| s.file.content_path.as_str()))
+            .chain(
+                self.tree
+                    .sections
+                    .iter()
+                    .map(|s| s.file.content_path.as_str()),
+            )
             .collect();
         let by_name = candidates
             .iter()
@@ -166,7 +181,8 @@ impl<'a> Resolver<'a> {
             Some(found) => format!(
                 "did you mean content/{found}? Relative links start from the folder of the file they are in"
             ),
-            None => "check the path: relative links start from the folder of the file they are in".into(),
+            None => "check the path: relative links start from the folder of the file they are in"
+                .into(),
         }
     }
 }
@@ -186,7 +202,10 @@ fn hash(fragment: &Option<String>) -> String {
 }
 
 fn encode_fragment(fragment: &str) -> Cow<'_, str> {
-    if fragment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:~".contains(&b)) {
+    if fragment
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_.:~".contains(&b))
+    {
         return Cow::Borrowed(fragment);
     }
     let mut out = String::with_capacity(fragment.len());
@@ -202,11 +221,15 @@ fn encode_fragment(fragment: &str) -> Cow<'_, str> {
 
 /// `https:`, `mailto:`, `tel:` and the like.
 fn has_scheme(dest: &str) -> bool {
-    let Some(colon) = dest.find(':') else { return false };
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
     let scheme = &dest[..colon];
     !scheme.is_empty()
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
 }
 
 fn split_fragment(dest: &str) -> (&str, Option<&str>) {
@@ -271,15 +294,25 @@ mod tests {
             ("content/research/_index.md", "---\ntitle: Research\n---\n"),
             ("content/research/review.md", "---\ntitle: Review\n---\n"),
             ("content/research/My Figure.png", "x"),
-            ("content/guide/interpreters.md", "---\ntitle: Interpreters\n---\n"),
-            ("content/guide/wip.md", "---\ntitle: WIP\ndraft: true\n---\n"),
+            (
+                "content/guide/interpreters.md",
+                "---\ntitle: Interpreters\n---\n",
+            ),
+            (
+                "content/guide/wip.md",
+                "---\ntitle: WIP\ndraft: true\n---\n",
+            ),
             ("content/study/index.md", "---\ntitle: Study\n---\n"),
         ] {
             let full = dir.path().join(path);
             fs::create_dir_all(full.parent().unwrap()).unwrap();
             fs::write(full, text).unwrap();
         }
-        let config = Config::parse(&format!("title: S\nbase_url: {base}\n"), &Overrides::default()).unwrap();
+        let config = Config::parse(
+            &format!("title: S\nbase_url: {base}\n"),
+            &Overrides::default(),
+        )
+        .unwrap();
         let (tree, diags) = ContentTree::load(dir.path(), &config, &LoadOptions::default());
         assert!(diags.is_empty(), "{diags:?}");
         (dir, tree, config)
@@ -296,9 +329,18 @@ mod tests {
     fn three_ways_to_link_give_the_same_url() {
         let (_d, tree, config) = tree("https://e.org/sub/");
         let r = Resolver::new(&tree, &config.base_url, "guide/interpreters.md");
-        assert_eq!(href(r.resolve("../research/review.md#themes")), "/sub/research/review/#themes");
-        assert_eq!(href(r.resolve("@/research/review.md#themes")), "/sub/research/review/#themes");
-        assert_eq!(href(r.resolve("/research/review/#themes")), "/sub/research/review/#themes");
+        assert_eq!(
+            href(r.resolve("../research/review.md#themes")),
+            "/sub/research/review/#themes"
+        );
+        assert_eq!(
+            href(r.resolve("@/research/review.md#themes")),
+            "/sub/research/review/#themes"
+        );
+        assert_eq!(
+            href(r.resolve("/research/review/#themes")),
+            "/sub/research/review/#themes"
+        );
     }
 
     #[test]
@@ -308,7 +350,10 @@ mod tests {
         assert_eq!(href(r.resolve("_index.md")), "/research/");
         assert_eq!(href(r.resolve("../research/")), "/research/");
         assert_eq!(href(r.resolve("../study/")), "/study/");
-        assert_eq!(href(r.resolve("My%20Figure.png")), "/research/My%20Figure.png");
+        assert_eq!(
+            href(r.resolve("My%20Figure.png")),
+            "/research/My%20Figure.png"
+        );
         match r.resolve("#method") {
             Resolution::Internal { href, target } => {
                 assert_eq!(href, "#method");
@@ -322,7 +367,13 @@ mod tests {
     fn external_links_are_untouched() {
         let (_d, tree, config) = tree("https://e.org");
         let r = Resolver::new(&tree, &config.base_url, "a.md");
-        for dest in ["https://balint.co.uk", "mailto:a@b.org", "tel:+441234", "//cdn.example/x", ""] {
+        for dest in [
+            "https://balint.co.uk",
+            "mailto:a@b.org",
+            "tel:+441234",
+            "//cdn.example/x",
+            "",
+        ] {
             assert_eq!(r.resolve(dest), Resolution::Unchanged, "{dest}");
         }
     }
@@ -331,12 +382,22 @@ mod tests {
     fn missing_draft_and_escaping_links_are_broken() {
         let (_d, tree, config) = tree("https://e.org");
         let r = Resolver::new(&tree, &config.base_url, "guide/interpreters.md");
-        let Resolution::Broken { hint, .. } = r.resolve("review.md") else { panic!() };
+        let Resolution::Broken { hint, .. } = r.resolve("review.md") else {
+            panic!()
+        };
         assert!(hint.unwrap().contains("content/research/review.md"));
-        let Resolution::Broken { message, .. } = r.resolve("wip.md") else { panic!() };
+        let Resolution::Broken { message, .. } = r.resolve("wip.md") else {
+            panic!()
+        };
         assert!(message.contains("draft"));
-        assert!(matches!(r.resolve("../../../etc/passwd"), Resolution::Broken { .. }));
-        assert!(matches!(r.resolve("/a/../../etc/"), Resolution::Broken { .. }));
+        assert!(matches!(
+            r.resolve("../../../etc/passwd"),
+            Resolution::Broken { .. }
+        ));
+        assert!(matches!(
+            r.resolve("/a/../../etc/"),
+            Resolution::Broken { .. }
+        ));
     }
 
     #[test]

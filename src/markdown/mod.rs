@@ -18,7 +18,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd}
 use crate::config::MarkdownConfig;
 use crate::content::slugify;
 use crate::diagnostics::{Code, Diagnostic, LineIndex, Location, line_text};
-use crate::html::{escape, escape_into};
+use crate::html::escape;
 use crate::links::{LinkRecord, Resolution};
 
 pub use highlight::{CLASS_PREFIX, Highlighter};
@@ -100,13 +100,20 @@ impl MarkdownRenderer {
             let (line, column) = lines.line_col(offset);
             (line + input.body_line - 1, column)
         };
-        let mut events: Vec<(Event<'_>, Range<usize>)> =
-            Parser::new_ext(input.body, self.options).into_offset_iter().collect();
+        let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(input.body, self.options)
+            .into_offset_iter()
+            .collect();
         let mut out = Rendered::default();
 
         let footnotes = Footnotes::number(&events);
         let mut used_ids: HashSet<String> = footnotes.reserved_ids();
-        out.headings = assign_heading_ids(&mut events, &mut used_ids, &position, input, &mut out.diagnostics);
+        out.headings = assign_heading_ids(
+            &mut events,
+            &mut used_ids,
+            &position,
+            input,
+            &mut out.diagnostics,
+        );
         resolve_links(&mut events, &position, input, &mut out);
 
         let mut emitter = Emitter {
@@ -176,7 +183,10 @@ impl Footnotes {
             let next = numbers.len() + 1;
             numbers.entry(label).or_insert(next);
         }
-        Footnotes { numbers, references }
+        Footnotes {
+            numbers,
+            references,
+        }
     }
 
     fn reserved_ids(&self) -> HashSet<String> {
@@ -224,7 +234,13 @@ fn assign_heading_ids(
     for (index, (event, range)) in events.iter().enumerate() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                current = Some((index, *level as u8, id.as_ref().map(|s| s.to_string()), String::new(), range.start));
+                current = Some((
+                    index,
+                    *level as u8,
+                    id.as_ref().map(|s| s.to_string()),
+                    String::new(),
+                    range.start,
+                ));
             }
             Event::End(TagEnd::Heading(_)) => found.extend(current.take()),
             Event::Text(text) | Event::Code(text) => {
@@ -247,10 +263,13 @@ fn assign_heading_ids(
                 let (line, column) = position(*start);
                 let text = line_text(input.body, line + 1 - input.body_line).unwrap_or("");
                 diagnostics.push(
-                    Diagnostic::error(Code::DuplicateId, format!("the id `{id}` is used twice on this page"))
-                        .at(Location::new(input.display_path, line, column))
-                        .snippet(text, text.chars().count())
-                        .hint("give each heading its own id; ids must be unique on a page"),
+                    Diagnostic::error(
+                        Code::DuplicateId,
+                        format!("the id `{id}` is used twice on this page"),
+                    )
+                    .at(Location::new(input.display_path, line, column))
+                    .snippet(text, text.chars().count())
+                    .hint("give each heading its own id; ids must be unique on a page"),
                 );
             }
         }
@@ -300,7 +319,8 @@ fn resolve_links(
 ) {
     for (event, range) in events.iter_mut() {
         let dest_url = match event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
             _ => continue,
         };
         match (input.resolve)(dest_url) {
@@ -315,10 +335,15 @@ fn resolve_links(
                 });
                 *dest_url = CowStr::from(href);
             }
-            Resolution::Broken { code, message, hint } => {
+            Resolution::Broken {
+                code,
+                message,
+                hint,
+            } => {
                 let (line, column) = position(range.start);
                 let text = line_text(input.body, line + 1 - input.body_line).unwrap_or("");
-                let width = (range.end - range.start).min(text.chars().count().saturating_sub(column - 1));
+                let width =
+                    (range.end - range.start).min(text.chars().count().saturating_sub(column - 1));
                 out.diagnostics.push(
                     Diagnostic::error(code, format!("broken link: {message}"))
                         .at(Location::new(input.display_path, line, column))
@@ -331,7 +356,9 @@ fn resolve_links(
 }
 
 /// The events of the summary: up to `<!-- more -->`, or the first paragraph.
-fn summary_slice<'e, 'a>(events: &'e [(Event<'a>, Range<usize>)]) -> &'e [(Event<'a>, Range<usize>)] {
+fn summary_slice<'e, 'a>(
+    events: &'e [(Event<'a>, Range<usize>)],
+) -> &'e [(Event<'a>, Range<usize>)] {
     let mut depth = 0usize;
     let mut first_paragraph: Option<(usize, usize)> = None;
     let mut paragraph_start = None;
@@ -387,7 +414,12 @@ impl Emitter<'_> {
         while i < events.len() {
             let event = &events[i].0;
             match event {
-                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
                     let id = if self.full { id.clone() } else { None };
                     stream.push(Event::Start(Tag::Heading {
                         level: *level,
@@ -414,7 +446,15 @@ impl Emitter<'_> {
                             code.push_str(text);
                         }
                     }
-                    stream.push(Event::Html(CowStr::from(self.code_block(kind, &code))));
+                    // Highlighted spans go inside pulldown-cmark's own <pre><code>,
+                    // so the wrapper stays exactly as CommonMark renders it.
+                    if let Some(highlighted) = self.highlight(kind, &code) {
+                        stream.push(event.clone());
+                        stream.push(Event::Html(CowStr::from(highlighted.to_string())));
+                        stream.push(Event::End(TagEnd::CodeBlock));
+                    } else {
+                        stream.extend(events[i..=end].iter().map(|(e, _)| e.clone()));
+                    }
                     i = end + 1;
                     continue;
                 }
@@ -433,7 +473,12 @@ impl Emitter<'_> {
                 }
                 Event::FootnoteReference(label) => {
                     if self.full {
-                        let number = self.footnotes.numbers.get(label.as_ref()).copied().unwrap_or(0);
+                        let number = self
+                            .footnotes
+                            .numbers
+                            .get(label.as_ref())
+                            .copied()
+                            .unwrap_or(0);
                         let count = self.reference_counts.entry(label.to_string()).or_default();
                         *count += 1;
                         stream.push(Event::InlineHtml(CowStr::from(format!(
@@ -445,7 +490,12 @@ impl Emitter<'_> {
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let end = matching_end(events, i);
                     if self.full {
-                        let number = self.footnotes.numbers.get(label.as_ref()).copied().unwrap_or(0);
+                        let number = self
+                            .footnotes
+                            .numbers
+                            .get(label.as_ref())
+                            .copied()
+                            .unwrap_or(0);
                         let inner = self.emit(&events[i + 1..end]);
                         let mut body = String::new();
                         pulldown_cmark::html::push_html(&mut body, inner.into_iter());
@@ -473,29 +523,21 @@ impl Emitter<'_> {
         stream
     }
 
-    fn code_block(&mut self, kind: &CodeBlockKind<'_>, code: &str) -> String {
-        let language = match kind {
-            CodeBlockKind::Fenced(info) => info
-                .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
-                .next()
-                .unwrap_or(""),
-            CodeBlockKind::Indented => "",
+    /// Highlighted HTML for a fenced block in a known language.
+    fn highlight(&mut self, kind: &CodeBlockKind<'_>, code: &str) -> Option<std::sync::Arc<str>> {
+        let CodeBlockKind::Fenced(info) = kind else {
+            return None;
         };
-        let mut html = String::with_capacity(code.len() * 2);
+        let language = info
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+            .next()
+            .unwrap_or("");
         if language.is_empty() {
-            html.push_str("<pre><code>");
-            escape_into(&mut html, code);
-        } else if let Some(highlighted) = self.highlighter.highlight(language, code) {
-            self.highlighted = true;
-            let language = escape(language);
-            html.push_str(&format!("<pre class=\"highlight\" data-lang=\"{language}\"><code class=\"language-{language}\">"));
-            html.push_str(&highlighted);
-        } else {
-            html.push_str(&format!("<pre><code class=\"language-{}\">", escape(language)));
-            escape_into(&mut html, code);
+            return None;
         }
-        html.push_str("</code></pre>\n");
-        html
+        let highlighted = self.highlighter.highlight(language, code)?;
+        self.highlighted = true;
+        Some(highlighted)
     }
 
     fn append_footnotes(&mut self, html: &mut String) {
@@ -513,7 +555,9 @@ impl Emitter<'_> {
                 .iter()
                 .any(|(label, n)| n == number && self.footnotes.references.contains_key(label));
             let back = if has_reference {
-                format!(" <a href=\"#fnref-{number}\" class=\"footnote-back\" aria-label=\"Back to reference {number}\">↩</a>")
+                format!(
+                    " <a href=\"#fnref-{number}\" class=\"footnote-back\" aria-label=\"Back to reference {number}\">↩</a>"
+                )
             } else {
                 String::new()
             };

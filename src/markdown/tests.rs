@@ -26,7 +26,10 @@ fn headings_get_unique_ids_and_anchors() {
     let out = render("## Themes\n\n## Themes\n\n## Custom {#mine}\n\n### Café & co\n");
     let ids: Vec<_> = out.headings.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids, ["themes", "themes-1", "mine", "café-co"]);
-    assert!(out.html.contains("<h2 id=\"themes\">Themes<a class=\"heading-anchor\" href=\"#themes\""));
+    assert!(
+        out.html
+            .contains("<h2 id=\"themes\">Themes<a class=\"heading-anchor\" href=\"#themes\"")
+    );
     assert!(out.html.contains("<h2 id=\"mine\">"));
     assert_eq!(out.headings[1].line, 6);
 }
@@ -47,7 +50,10 @@ fn footnote_ids_never_collide_with_heading_ids() {
     assert!(out.html.contains("id=\"fnref-1\""));
     assert!(out.html.contains("id=\"fnref-1-2\""));
     assert!(out.html.contains("<li id=\"fn-1\">"));
-    assert!(out.html.contains("href=\"#fnref-1\" class=\"footnote-back\""));
+    assert!(
+        out.html
+            .contains("href=\"#fnref-1\" class=\"footnote-back\"")
+    );
     let all = crate::html::ids(&out.html);
     let unique: HashSet<_> = all.iter().collect();
     assert_eq!(all.len(), unique.len(), "{all:?}");
@@ -77,7 +83,8 @@ fn summary_is_the_first_paragraph_without_footnotes_or_anchors() {
 
 #[test]
 fn summary_stops_at_the_more_marker() {
-    let out = render("Intro.\n\n## Part {#part}\n\nStill summary.\n\n<!-- more -->\n\nBody only.\n");
+    let out =
+        render("Intro.\n\n## Part {#part}\n\nStill summary.\n\n<!-- more -->\n\nBody only.\n");
     assert!(out.summary.contains("Still summary."));
     assert!(out.summary.contains("<h2>Part</h2>"), "{}", out.summary);
     assert!(!out.summary.contains("Body only"));
@@ -86,22 +93,43 @@ fn summary_stops_at_the_more_marker() {
 
 #[test]
 fn code_blocks_are_highlighted_or_escaped() {
-    let out = render("```rust\nfn main() {}\n```\n\n```nosuchlang\n<b>\n```\n\n```\nplain <i>\n```\n");
-    assert!(out.html.contains("<pre class=\"highlight\" data-lang=\"rust\"><code class=\"language-rust\"><span class=\"hl-"));
-    assert!(out.html.contains("<pre><code class=\"language-nosuchlang\">&lt;b&gt;\n</code></pre>"));
-    assert!(out.html.contains("<pre><code>plain &lt;i&gt;\n</code></pre>"));
+    let out =
+        render("```rust\nfn main() {}\n```\n\n```nosuchlang\n<b>\n```\n\n```\nplain <i>\n```\n");
+    assert!(
+        out.html
+            .contains("<pre><code class=\"language-rust\"><span class=\"hl-")
+    );
+    assert!(out.has_highlighting);
+    assert!(
+        out.html
+            .contains("<pre><code class=\"language-nosuchlang\">&lt;b&gt;\n</code></pre>")
+    );
+    assert!(
+        out.html
+            .contains("<pre><code>plain &lt;i&gt;\n</code></pre>")
+    );
 }
 
 #[test]
 fn smart_punctuation_is_configurable() {
-    assert!(render_with("\"Hi\" -- it's", true, &|_| Resolution::Unchanged).html.contains("“Hi” – it’s"));
-    assert!(render_with("\"Hi\" -- it's", false, &|_| Resolution::Unchanged).html.contains("\"Hi\" -- it's"));
+    assert!(
+        render_with("\"Hi\" -- it's", true, &|_| Resolution::Unchanged)
+            .html
+            .contains("“Hi” – it’s")
+    );
+    assert!(
+        render_with("\"Hi\" -- it's", false, &|_| Resolution::Unchanged)
+            .html
+            .contains("\"Hi\" -- it's")
+    );
 }
 
 #[test]
 fn tables_strikethrough_and_task_lists() {
     let out = render("| A | B |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n");
-    assert!(out.html.contains("<div class=\"table-wrap\" role=\"region\" aria-label=\"Table 1\" tabindex=\"0\">\n<table>"));
+    assert!(out.html.contains(
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table 1\" tabindex=\"0\">\n<table>"
+    ));
     assert!(out.html.contains("<del>old</del>"));
     assert!(out.html.contains("type=\"checkbox\""));
 }
@@ -123,8 +151,15 @@ fn internal_links_are_rewritten_and_recorded_with_positions() {
         },
         _ => Resolution::Unchanged,
     };
-    let out = render_with("Intro.\n\nSee [the review](review.md#themes) and [x](missing.md).\n", true, &resolve);
-    assert!(out.html.contains("<a href=\"/research/review/#themes\">the review</a>"));
+    let out = render_with(
+        "Intro.\n\nSee [the review](review.md#themes) and [x](missing.md).\n",
+        true,
+        &resolve,
+    );
+    assert!(
+        out.html
+            .contains("<a href=\"/research/review/#themes\">the review</a>")
+    );
     assert_eq!(out.links.len(), 1);
     assert_eq!((out.links[0].line, out.links[0].column), (6, 5));
     assert_eq!(out.diagnostics.len(), 1);
@@ -144,6 +179,8 @@ fn deep_nesting_does_not_overflow_the_stack() {
     let body = ">".repeat(20_000) + " deep\n";
     let out = render(&body);
     assert!(out.html.contains("deep"));
-    let list: String = (0..5_000).map(|i| format!("{}- item\n", "  ".repeat(i))).collect();
+    let list: String = (0..5_000)
+        .map(|i| format!("{}- item\n", "  ".repeat(i)))
+        .collect();
     assert!(render(&list).html.contains("item"));
 }

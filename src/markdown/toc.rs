@@ -71,7 +71,14 @@ mod tests {
 
     #[test]
     fn nests_by_level_and_tolerates_skips() {
-        let toc = build(&[h(2, "a"), h(3, "a1"), h(3, "a2"), h(2, "b"), h(4, "b1"), h(2, "c")]);
+        let toc = build(&[
+            h(2, "a"),
+            h(3, "a1"),
+            h(3, "a2"),
+            h(2, "b"),
+            h(4, "b1"),
+            h(2, "c"),
+        ]);
         assert_eq!(shape(&toc), "a(a1 a2) b(b1) c");
         let toc = build(&[h(3, "x"), h(2, "y")]);
         assert_eq!(shape(&toc), "x y");

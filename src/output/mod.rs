@@ -21,7 +21,8 @@ pub use path::OutputPath;
 
 /// Lists every file signposter wrote, so the next build knows which are its own.
 pub const MANIFEST: &str = ".signposter-manifest";
-const MANIFEST_HEADER: &str = "# Files written by signposter. Files not listed here are never removed.";
+const MANIFEST_HEADER: &str =
+    "# Files written by signposter. Files not listed here are never removed.";
 /// Marks a staging folder as signposter's, with the process that owns it.
 const STAGING_MARKER: &str = ".signposter-staging";
 
@@ -62,14 +63,22 @@ impl OutputDir {
                 );
             }
             Ok(meta) if !meta.is_dir() => {
-                return refuse(format!("{} exists and is not a folder", display.display()), "choose another --output");
+                return refuse(
+                    format!("{} exists and is not a folder", display.display()),
+                    "choose another --output",
+                );
             }
             Ok(_) => {
                 let has_manifest = target.join(MANIFEST).is_file();
-                let empty = fs::read_dir(&target).map(|mut d| d.next().is_none()).unwrap_or(false);
+                let empty = fs::read_dir(&target)
+                    .map(|mut d| d.next().is_none())
+                    .unwrap_or(false);
                 if !has_manifest && !empty && !force {
                     return refuse(
-                        format!("{} is not empty and was not made by signposter", display.display()),
+                        format!(
+                            "{} is not empty and was not made by signposter",
+                            display.display()
+                        ),
                         "choose an empty or new folder, or pass --force to build into it; files already there are kept",
                     );
                 }
@@ -81,7 +90,8 @@ impl OutputDir {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        fs::create_dir_all(&parent).map_err(|e| io_error(&format!("cannot create {}", parent.display()), &e))?;
+        fs::create_dir_all(&parent)
+            .map_err(|e| io_error(&format!("cannot create {}", parent.display()), &e))?;
         let staging = parent.join(format!(".{name}.staging"));
         let leftover = parent.join(format!(".{name}.old"));
         clean_leftover(&leftover)?;
@@ -115,7 +125,9 @@ impl OutputDir {
     pub fn copy(&self, path: &OutputPath, from: &Path) -> Result<(), Diagnostic> {
         let full = path.under(&self.staging);
         self.ensure_parent(&full, path)?;
-        fs::copy(from, &full).map(|_| ()).map_err(|e| self.write_error(path, &e))
+        fs::copy(from, &full)
+            .map(|_| ())
+            .map_err(|e| self.write_error(path, &e))
     }
 
     fn ensure_parent(&self, full: &Path, path: &OutputPath) -> Result<(), Diagnostic> {
@@ -153,7 +165,10 @@ impl OutputDir {
 
         if self.target.exists() {
             swap(&self.staging, &self.target).map_err(|e| {
-                vec![io_error(&format!("cannot move the new site into {}", self.display.display()), &e)]
+                vec![io_error(
+                    &format!("cannot move the new site into {}", self.display.display()),
+                    &e,
+                )]
             })?;
             // The staging path now holds the previous site. Name it as a leftover
             // first, so a build killed while deleting it can still clean it up.
@@ -163,7 +178,10 @@ impl OutputDir {
                 .map_err(|e| vec![io_error("cannot remove the previous site's files", &e)])?;
         } else {
             fs::rename(&self.staging, &self.target).map_err(|e| {
-                vec![io_error(&format!("cannot move the new site into {}", self.display.display()), &e)]
+                vec![io_error(
+                    &format!("cannot move the new site into {}", self.display.display()),
+                    &e,
+                )]
             })?;
         }
         self.committed = true;
@@ -180,8 +198,16 @@ impl OutputDir {
             .iter()
             .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
             .collect();
-        for entry in walkdir::WalkDir::new(&self.target).follow_links(false).min_depth(1) {
-            let entry = entry.map_err(|e| vec![io_error("cannot read the output folder", &io::Error::other(e.to_string()))])?;
+        for entry in walkdir::WalkDir::new(&self.target)
+            .follow_links(false)
+            .min_depth(1)
+        {
+            let entry = entry.map_err(|e| {
+                vec![io_error(
+                    "cannot read the output folder",
+                    &io::Error::other(e.to_string()),
+                )]
+            })?;
             let relative = relative_slash_path(&self.target, entry.path());
             if relative == MANIFEST || ours.contains(&relative) {
                 continue;
@@ -190,7 +216,8 @@ impl OutputDir {
             if file_type.is_dir() {
                 // Folders of ours are rebuilt from what is written; only an editor's
                 // empty folder needs keeping explicitly.
-                let unused = !written.contains(relative.as_str()) && !written_dirs.contains(relative.as_str());
+                let unused = !written.contains(relative.as_str())
+                    && !written_dirs.contains(relative.as_str());
                 if unused && is_empty_dir(entry.path()) {
                     fs::create_dir_all(self.staging.join(&relative))
                         .map_err(|e| vec![io_error("cannot keep a folder from the output", &e)])?;
@@ -201,13 +228,17 @@ impl OutputDir {
             let blocked_by_our_file = relative
                 .match_indices('/')
                 .any(|(i, _)| written.contains(&relative[..i]));
-            if written.contains(relative.as_str()) || written_dirs.contains(relative.as_str()) || blocked_by_our_file {
+            if written.contains(relative.as_str())
+                || written_dirs.contains(relative.as_str())
+                || blocked_by_our_file
+            {
                 conflicts.push(relative);
                 continue;
             }
             let destination = self.staging.join(&relative);
             if let Some(parent) = destination.parent() {
-                fs::create_dir_all(parent).map_err(|e| vec![io_error("cannot keep a file from the output", &e)])?;
+                fs::create_dir_all(parent)
+                    .map_err(|e| vec![io_error("cannot keep a file from the output", &e)])?;
             }
             let kept_ok = if file_type.is_symlink() {
                 fs::read_link(entry.path()).and_then(|link| symlink(&link, &destination))
@@ -215,7 +246,12 @@ impl OutputDir {
                 fs::hard_link(entry.path(), &destination)
                     .or_else(|_| fs::copy(entry.path(), &destination).map(|_| ()))
             };
-            kept_ok.map_err(|e| vec![io_error(&format!("cannot keep {relative} from the output folder"), &e)])?;
+            kept_ok.map_err(|e| {
+                vec![io_error(
+                    &format!("cannot keep {relative} from the output folder"),
+                    &e,
+                )]
+            })?;
             kept += 1;
         }
         if conflicts.is_empty() {
@@ -271,8 +307,14 @@ fn check_location(site_root: &Path, target: &Path, display: &Path) -> Result<(),
         .map(|d| root.join(d))
         .collect();
     let refuse = |why: &str| {
-        Err(Diagnostic::error(Code::OutputRefused, format!("refusing to use {} as the output folder: {why}", display.display()))
-            .hint("choose a folder of its own, such as `public`"))
+        Err(Diagnostic::error(
+            Code::OutputRefused,
+            format!(
+                "refusing to use {} as the output folder: {why}",
+                display.display()
+            ),
+        )
+        .hint("choose a folder of its own, such as `public`"))
     };
     if target.parent().is_none() {
         return refuse("it is the root of the file system");
@@ -284,7 +326,10 @@ fn check_location(site_root: &Path, target: &Path, display: &Path) -> Result<(),
         if source.starts_with(target) || target.starts_with(source) {
             return refuse(&format!(
                 "it overlaps the site's `{}` folder",
-                source.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                source
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
             ));
         }
     }
@@ -341,7 +386,8 @@ fn clean_leftover(path: &Path) -> Result<(), Diagnostic> {
     if !path.exists() {
         return Ok(());
     }
-    let ours = path.join(STAGING_MARKER).exists() || path.join(MANIFEST).exists() || is_empty_dir(path);
+    let ours =
+        path.join(STAGING_MARKER).exists() || path.join(MANIFEST).exists() || is_empty_dir(path);
     if !ours {
         return Err(Diagnostic::error(
             Code::OutputRefused,
@@ -349,11 +395,18 @@ fn clean_leftover(path: &Path) -> Result<(), Diagnostic> {
         )
         .hint("signposter uses this name for its work folder; move that folder away"));
     }
-    fs::remove_dir_all(path).map_err(|e| io_error(&format!("cannot remove the leftover {}", path.display()), &e))
+    fs::remove_dir_all(path).map_err(|e| {
+        io_error(
+            &format!("cannot remove the leftover {}", path.display()),
+            &e,
+        )
+    })
 }
 
 fn is_empty_dir(path: &Path) -> bool {
-    fs::read_dir(path).map(|mut d| d.next().is_none()).unwrap_or(false)
+    fs::read_dir(path)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false)
 }
 
 /// Create the staging folder. Its creation doubles as a lock: a second build
@@ -374,26 +427,39 @@ fn claim_staging(staging: &Path) -> Result<(), Diagnostic> {
                     if pid != std::process::id() && process_is_alive(pid) {
                         return Err(Diagnostic::error(
                             Code::OutputRefused,
-                            format!("another signposter build (process {pid}) is writing this site"),
+                            format!(
+                                "another signposter build (process {pid}) is writing this site"
+                            ),
                         )
-                        .hint(format!("wait for it to finish; if no build is running, delete {}", staging.display())));
+                        .hint(format!(
+                            "wait for it to finish; if no build is running, delete {}",
+                            staging.display()
+                        )));
                     }
                 }
                 // Left behind by a build that was killed: it holds only our files.
                 clean_leftover(staging)?;
             }
             Err(error) => {
-                return Err(io_error(&format!("cannot create the staging folder {}", staging.display()), &error)
-                    .hint("check the output folder's parent exists and is writable"));
+                return Err(io_error(
+                    &format!("cannot create the staging folder {}", staging.display()),
+                    &error,
+                )
+                .hint("check the output folder's parent exists and is writable"));
             }
         }
     }
-    Err(Diagnostic::error(Code::Io, format!("cannot claim {}", staging.display())))
+    Err(Diagnostic::error(
+        Code::Io,
+        format!("cannot claim {}", staging.display()),
+    ))
 }
 
 #[cfg(unix)]
 fn process_is_alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
     // Signal 0 checks for existence without disturbing the process.
     unsafe { libc::kill(pid, 0) == 0 }
 }
@@ -423,13 +489,22 @@ fn swap(staging: &Path, target: &Path) -> io::Result<()> {
         let b = CString::new(target.as_os_str().as_bytes()).map_err(io::Error::other)?;
         // SAFETY: both are valid NUL-terminated paths that outlive the call.
         let result = unsafe {
-            libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
+            libc::renameat2(
+                libc::AT_FDCWD,
+                a.as_ptr(),
+                libc::AT_FDCWD,
+                b.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
         };
         if result == 0 {
             return Ok(());
         }
         let error = io::Error::last_os_error();
-        if !matches!(error.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
+        if !matches!(
+            error.raw_os_error(),
+            Some(libc::EINVAL) | Some(libc::ENOSYS)
+        ) {
             return Err(error);
         }
     }

@@ -27,7 +27,9 @@ impl OutputPath {
             return Err("the path is empty".into());
         }
         if relative.contains('\\') || relative.contains('\0') {
-            return Err(format!("`{relative}` contains a backslash or NUL character"));
+            return Err(format!(
+                "`{relative}` contains a backslash or NUL character"
+            ));
         }
         if relative.starts_with('/') || (relative.len() > 1 && relative.as_bytes()[1] == b':') {
             return Err(format!("`{relative}` is an absolute path"));
@@ -66,14 +68,33 @@ mod tests {
 
     #[test]
     fn site_paths_map_to_files() {
-        assert_eq!(OutputPath::for_site_path("/").unwrap().as_str(), "index.html");
-        assert_eq!(OutputPath::for_site_path("/a/b/").unwrap().as_str(), "a/b/index.html");
-        assert_eq!(OutputPath::for_site_path("/atom.xml").unwrap().as_str(), "atom.xml");
+        assert_eq!(
+            OutputPath::for_site_path("/").unwrap().as_str(),
+            "index.html"
+        );
+        assert_eq!(
+            OutputPath::for_site_path("/a/b/").unwrap().as_str(),
+            "a/b/index.html"
+        );
+        assert_eq!(
+            OutputPath::for_site_path("/atom.xml").unwrap().as_str(),
+            "atom.xml"
+        );
     }
 
     #[test]
     fn nothing_escapes() {
-        for bad in ["../x", "a/../../x", "/etc/passwd", "a\\..\\b", "a//b", "./a", "C:/x", "a/\0", ""] {
+        for bad in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "a\\..\\b",
+            "a//b",
+            "./a",
+            "C:/x",
+            "a/\0",
+            "",
+        ] {
             assert!(OutputPath::new(bad).is_err(), "{bad:?}");
         }
         assert!(OutputPath::for_site_path("/../../etc/").is_err());

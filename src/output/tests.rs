@@ -25,7 +25,10 @@ fn first_build_creates_the_folder_with_a_manifest() {
     let dir = site();
     build(dir.path(), &[("index.html", "home"), ("a/index.html", "a")]).unwrap();
     let public = dir.path().join("public");
-    assert_eq!(fs::read_to_string(public.join("a/index.html")).unwrap(), "a");
+    assert_eq!(
+        fs::read_to_string(public.join("a/index.html")).unwrap(),
+        "a"
+    );
     let manifest = read_manifest(&public);
     assert!(manifest.contains("index.html") && manifest.contains("a/index.html"));
     assert!(!dir.path().join(".public.staging").exists());
@@ -37,7 +40,11 @@ fn first_build_creates_the_folder_with_a_manifest() {
 fn rebuild_drops_stale_files_of_ours_and_keeps_the_editors_own() {
     use std::os::unix::fs::MetadataExt;
     let dir = site();
-    build(dir.path(), &[("index.html", "v1"), ("old/index.html", "gone soon")]).unwrap();
+    build(
+        dir.path(),
+        &[("index.html", "v1"), ("old/index.html", "gone soon")],
+    )
+    .unwrap();
     let public = dir.path().join("public");
     fs::write(public.join("CNAME"), "example.org").unwrap();
     fs::create_dir_all(public.join(".git/objects")).unwrap();
@@ -49,7 +56,10 @@ fn rebuild_drops_stale_files_of_ours_and_keeps_the_editors_own() {
     let report = build(dir.path(), &[("index.html", "v2")]).unwrap();
     assert_eq!(fs::read_to_string(public.join("index.html")).unwrap(), "v2");
     assert!(!public.join("old/index.html").exists());
-    assert_eq!(fs::read_to_string(public.join("old/notes/mine.txt")).unwrap(), "editor's");
+    assert_eq!(
+        fs::read_to_string(public.join("old/notes/mine.txt")).unwrap(),
+        "editor's"
+    );
     assert_eq!(fs::metadata(public.join("CNAME")).unwrap().ino(), inode);
     assert!(public.join(".git/objects").is_dir());
     assert_eq!(report.kept, 4);
@@ -64,7 +74,10 @@ fn an_editors_file_in_the_way_is_an_error_and_nothing_changes() {
     let errors = build(dir.path(), &[("index.html", "v2"), ("about.html", "ours")]).unwrap_err();
     assert_eq!(errors[0].code, Code::OutputConflict);
     assert_eq!(fs::read_to_string(public.join("index.html")).unwrap(), "v1");
-    assert_eq!(fs::read_to_string(public.join("about.html")).unwrap(), "mine");
+    assert_eq!(
+        fs::read_to_string(public.join("about.html")).unwrap(),
+        "mine"
+    );
     assert!(!dir.path().join(".public.staging").exists());
 }
 
@@ -76,7 +89,10 @@ fn dropping_without_commit_leaves_the_previous_site() {
         let out = OutputDir::open(dir.path(), Path::new("public"), false).unwrap();
         out.write(&p("index.html"), b"half-built").unwrap();
     }
-    assert_eq!(fs::read_to_string(dir.path().join("public/index.html")).unwrap(), "v1");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("public/index.html")).unwrap(),
+        "v1"
+    );
     assert!(!dir.path().join(".public.staging").exists());
 }
 
@@ -100,7 +116,10 @@ fn refuses_a_foreign_non_empty_folder_unless_forced() {
     let out = OutputDir::open(dir.path(), Path::new("public"), true).unwrap();
     out.write(&p("index.html"), b"x").unwrap();
     out.commit(&[p("index.html")]).unwrap();
-    assert_eq!(fs::read_to_string(dir.path().join("public/notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("public/notes.txt")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]

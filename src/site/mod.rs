@@ -126,8 +126,12 @@ impl Site {
             .map_err(Diagnostics::from_iter)?;
         let mut diagnostics = Vec::new();
 
-        let load_options = LoadOptions { drafts: options.drafts };
-        let (tree, found) = timings.time("content", || ContentTree::load(&options.root, &config, &load_options));
+        let load_options = LoadOptions {
+            drafts: options.drafts,
+        };
+        let (tree, found) = timings.time("content", || {
+            ContentTree::load(&options.root, &config, &load_options)
+        });
         diagnostics.extend(found);
 
         let (theme, templates, templates_ok) = timings.time("templates", || {
@@ -145,12 +149,15 @@ impl Site {
         });
 
         let markdown = MarkdownRenderer::new(&config.markdown);
-        let (pages_md, sections_md) = timings.time("markdown", || render_markdown(&markdown, &config, &tree));
+        let (pages_md, sections_md) =
+            timings.time("markdown", || render_markdown(&markdown, &config, &tree));
         for rendered in pages_md.iter().chain(&sections_md) {
             diagnostics.extend(rendered.diagnostics.iter().cloned());
         }
 
-        let values = timings.time("values", || Values::build(&config, &tree, &pages_md, &sections_md));
+        let values = timings.time("values", || {
+            Values::build(&config, &tree, &pages_md, &sections_md)
+        });
         let mut site = Site {
             root: options.root.clone(),
             config,
@@ -189,7 +196,8 @@ impl Site {
         let start = Instant::now();
         let found = render::check_all_links(self, &rendering);
         self.timings.record("links", start.elapsed());
-        self.diagnostics.extend(rendering.diagnostics.iter().cloned());
+        self.diagnostics
+            .extend(rendering.diagnostics.iter().cloned());
         self.diagnostics.extend(found);
         rendering
     }
@@ -216,7 +224,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let mut site = Site::load(&options.site)?;
     let output = site.output_dir(options.output.as_deref());
-    let opened = site.timings.time("output", || OutputDir::open(&site.root, &output, options.force));
+    let opened = site.timings.time("output", || {
+        OutputDir::open(&site.root, &output, options.force)
+    });
     let rendering = match &opened {
         Ok(out) => site.render(out),
         Err(refused) => {
@@ -239,7 +249,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(site.findings());
         }
     };
-    let warnings: Diagnostics = site.findings().into_iter().filter(|d| d.severity == Severity::Warning).collect();
+    let warnings: Diagnostics = site
+        .findings()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect();
     Ok(BuildReport {
         pages: site.tree.pages.len(),
         sections: site.tree.sections.len(),
@@ -254,7 +268,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 }
 
 /// Render every page's and section's Markdown in parallel.
-fn render_markdown(markdown: &MarkdownRenderer, config: &Config, tree: &ContentTree) -> (Vec<Rendered>, Vec<Rendered>) {
+fn render_markdown(
+    markdown: &MarkdownRenderer,
+    config: &Config,
+    tree: &ContentTree,
+) -> (Vec<Rendered>, Vec<Rendered>) {
     let render = |content_path: &str, display: &Path, body: &str, body_line: usize| {
         let resolver = Resolver::new(tree, &config.base_url, content_path);
         let resolve = |dest: &str| resolver.resolve(dest);
@@ -268,12 +286,26 @@ fn render_markdown(markdown: &MarkdownRenderer, config: &Config, tree: &ContentT
     let pages = tree
         .pages
         .par_iter()
-        .map(|p| render(&p.file.content_path, &p.file.display_path, &p.body, p.body_line))
+        .map(|p| {
+            render(
+                &p.file.content_path,
+                &p.file.display_path,
+                &p.body,
+                p.body_line,
+            )
+        })
         .collect();
     let sections = tree
         .sections
         .par_iter()
-        .map(|s| render(&s.file.content_path, &s.file.display_path, &s.body, s.body_line))
+        .map(|s| {
+            render(
+                &s.file.content_path,
+                &s.file.display_path,
+                &s.body,
+                s.body_line,
+            )
+        })
         .collect();
     (pages, sections)
 }

@@ -15,7 +15,7 @@ use crate::output::OutputPath;
 use crate::templates::StaticSource;
 
 use super::routes::Origin;
-use super::{Site, Sink, highlight_stylesheet};
+use super::{Sink, Site, highlight_stylesheet};
 
 /// One output file and how to make it.
 #[derive(Debug, Clone)]
@@ -23,7 +23,10 @@ pub enum Job {
     Page(PageId),
     Section(SectionId),
     /// A redirect page from an old address to `target` (a site path).
-    Alias { target: String, title: String },
+    Alias {
+        target: String,
+        title: String,
+    },
     /// A file from `content/`, by asset index.
     Asset(usize),
     /// A theme or site static file, by its output path.
@@ -45,22 +48,39 @@ pub struct Rendering {
 pub(super) fn plan_routes(site: &mut Site) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut plan: Vec<(OutputPath, Job, Origin)> = Vec::new();
-    let mut add = |site_path: &str, job: Job, origin: Origin, diagnostics: &mut Vec<Diagnostic>| match OutputPath::for_site_path(site_path) {
-        Ok(path) => plan.push((path, job, origin)),
-        Err(message) => diagnostics.push(Diagnostic::error(Code::InvalidPath, message)),
+    let mut add = |site_path: &str, job: Job, origin: Origin, diagnostics: &mut Vec<Diagnostic>| {
+        match OutputPath::for_site_path(site_path) {
+            Ok(path) => plan.push((path, job, origin)),
+            Err(message) => diagnostics.push(Diagnostic::error(Code::InvalidPath, message)),
+        }
     };
     for section in &site.tree.sections {
-        add(&section.url, Job::Section(section.id), Origin::Content(section.file.display_path.clone()), &mut diagnostics);
+        add(
+            &section.url,
+            Job::Section(section.id),
+            Origin::Content(section.file.display_path.clone()),
+            &mut diagnostics,
+        );
     }
     for page in &site.tree.pages {
-        add(&page.url, Job::Page(page.id), Origin::Content(page.file.display_path.clone()), &mut diagnostics);
+        add(
+            &page.url,
+            Job::Page(page.id),
+            Origin::Content(page.file.display_path.clone()),
+            &mut diagnostics,
+        );
     }
     let documents = site
         .tree
         .pages
         .iter()
         .map(|p| (&p.front, &p.file.display_path, &p.url))
-        .chain(site.tree.sections.iter().map(|s| (&s.front, &s.file.display_path, &s.url)));
+        .chain(
+            site.tree
+                .sections
+                .iter()
+                .map(|s| (&s.front, &s.file.display_path, &s.url)),
+        );
     for (front, file, url) in documents {
         let (line, column) = front.position_of("aliases").unwrap_or((0, 0));
         for alias in &front.aliases {
@@ -88,13 +108,33 @@ pub(super) fn plan_routes(site: &mut Site) -> Vec<Diagnostic> {
         }
     }
     for (index, asset) in site.tree.assets.iter().enumerate() {
-        add(&asset.url, Job::Asset(index), Origin::Copied(PathBuf::from("content").join(&asset.content_path)), &mut diagnostics);
+        add(
+            &asset.url,
+            Job::Asset(index),
+            Origin::Copied(PathBuf::from("content").join(&asset.content_path)),
+            &mut diagnostics,
+        );
     }
     for file in site.theme.static_files.values() {
-        add(&format!("/{}", file.path), Job::Static(file.path.clone()), Origin::Copied(file.origin.clone()), &mut diagnostics);
+        add(
+            &format!("/{}", file.path),
+            Job::Static(file.path.clone()),
+            Origin::Copied(file.origin.clone()),
+            &mut diagnostics,
+        );
     }
-    add("/404.html", Job::NotFound, Origin::Generated("404 page"), &mut diagnostics);
-    add("/highlight.css", Job::HighlightCss, Origin::Generated("code highlighting stylesheet"), &mut diagnostics);
+    add(
+        "/404.html",
+        Job::NotFound,
+        Origin::Generated("404 page"),
+        &mut diagnostics,
+    );
+    add(
+        "/highlight.css",
+        Job::HighlightCss,
+        Origin::Generated("code highlighting stylesheet"),
+        &mut diagnostics,
+    );
 
     for (path, job, origin) in plan {
         match site.routes.claim(path.clone(), origin) {
@@ -114,7 +154,11 @@ fn alias_site_path(alias: &str) -> Result<String, String> {
     if alias.contains("://") || alias.starts_with("//") {
         return Err("aliases are addresses on this site, not full URLs".into());
     }
-    let mut path = if alias.starts_with('/') { alias.to_string() } else { format!("/{alias}") };
+    let mut path = if alias.starts_with('/') {
+        alias.to_string()
+    } else {
+        format!("/{alias}")
+    };
     if !(path.ends_with('/') || path.ends_with(".html") || path.ends_with(".htm")) {
         path.push('/');
     }
@@ -139,7 +183,8 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink) -> Rendering {
         .collect();
 
     let mut rendering = Rendering::default();
-    let mut template_errors: HashMap<(Option<Location>, String), (usize, Diagnostic)> = HashMap::new();
+    let mut template_errors: HashMap<(Option<Location>, String), (usize, Diagnostic)> =
+        HashMap::new();
     for item in produced {
         rendering.built.add_file(item.path.as_str());
         if item.written {
@@ -160,7 +205,10 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink) -> Rendering {
     }
     for (_, (count, diagnostic)) in template_errors {
         let diagnostic = if count > 1 {
-            diagnostic.note(format!("the same error happened on {} other pages", count - 1))
+            diagnostic.note(format!(
+                "the same error happened on {} other pages",
+                count - 1
+            ))
         } else {
             diagnostic
         };
@@ -169,7 +217,13 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink) -> Rendering {
     rendering
 }
 
-fn run_job(site: &Site, sink: &dyn Sink, path: &OutputPath, job: &Job, highlight_css: &std::sync::OnceLock<Result<String, Diagnostic>>) -> Produced {
+fn run_job(
+    site: &Site,
+    sink: &dyn Sink,
+    path: &OutputPath,
+    job: &Job,
+    highlight_css: &std::sync::OnceLock<Result<String, Diagnostic>>,
+) -> Produced {
     let mut produced = Produced {
         path: path.clone(),
         page_ids: None,
@@ -189,7 +243,10 @@ fn run_job(site: &Site, sink: &dyn Sink, path: &OutputPath, job: &Job, highlight
             })
         }
         Job::Alias { target, title } => Ok(redirect_page(site, target, title).into_bytes()),
-        Job::HighlightCss => highlight_css.get_or_init(|| highlight_stylesheet(&site.config)).clone().map(String::into_bytes),
+        Job::HighlightCss => highlight_css
+            .get_or_init(|| highlight_stylesheet(&site.config))
+            .clone()
+            .map(String::into_bytes),
         Job::Asset(index) => {
             let written = sink.copy(path, &site.tree.assets[*index].abs);
             return finish(produced, written);
@@ -224,38 +281,74 @@ fn render_page(site: &Site, id: PageId, produced: &mut Produced) -> Result<Vec<u
         .or_else(|| inherited_page_template(site, page.section))
         .unwrap_or_else(|| "page.html".to_string());
     if !site.templates.has(&template) {
-        return Err(missing_template(&template, &page.file.display_path, page.front.position_of("template")));
+        return Err(missing_template(
+            &template,
+            &page.file.display_path,
+            page.front.position_of("template"),
+        ));
     }
     let mut context = Context::new();
     context.insert_value("page", site.values.page(&site.tree, id, rendered));
     context.insert("current_path", &page.url);
-    let html = site
-        .templates
-        .render(&template, &context)
-        .map_err(|d| d.note(format!("while rendering {}", page.file.display_path.display())))?;
+    let html = site.templates.render(&template, &context).map_err(|d| {
+        d.note(format!(
+            "while rendering {}",
+            page.file.display_path.display()
+        ))
+    })?;
     let found = ids(&html);
-    produced.diagnostics.extend(duplicate_ids(&found, &page.file.display_path, rendered, &page.body, page.body_line));
+    produced.diagnostics.extend(duplicate_ids(
+        &found,
+        &page.file.display_path,
+        rendered,
+        &page.body,
+        page.body_line,
+    ));
     produced.page_ids = Some((page.url.clone(), found));
     Ok(html.into_bytes())
 }
 
-fn render_section(site: &Site, id: SectionId, produced: &mut Produced) -> Result<Vec<u8>, Diagnostic> {
+fn render_section(
+    site: &Site,
+    id: SectionId,
+    produced: &mut Produced,
+) -> Result<Vec<u8>, Diagnostic> {
     let section = site.tree.section(id);
     let rendered = &site.sections_md[id.0 as usize];
-    let default = if section.parent.is_none() { "index.html" } else { "section.html" };
-    let template = section.front.template.clone().unwrap_or_else(|| default.to_string());
+    let default = if section.parent.is_none() {
+        "index.html"
+    } else {
+        "section.html"
+    };
+    let template = section
+        .front
+        .template
+        .clone()
+        .unwrap_or_else(|| default.to_string());
     if !site.templates.has(&template) {
-        return Err(missing_template(&template, &section.file.display_path, section.front.position_of("template")));
+        return Err(missing_template(
+            &template,
+            &section.file.display_path,
+            section.front.position_of("template"),
+        ));
     }
     let mut context = Context::new();
     context.insert_value("section", site.values.section(&site.tree, id, rendered));
     context.insert("current_path", &section.url);
-    let html = site
-        .templates
-        .render(&template, &context)
-        .map_err(|d| d.note(format!("while rendering {}", section.file.display_path.display())))?;
+    let html = site.templates.render(&template, &context).map_err(|d| {
+        d.note(format!(
+            "while rendering {}",
+            section.file.display_path.display()
+        ))
+    })?;
     let found = ids(&html);
-    produced.diagnostics.extend(duplicate_ids(&found, &section.file.display_path, rendered, &section.body, section.body_line));
+    produced.diagnostics.extend(duplicate_ids(
+        &found,
+        &section.file.display_path,
+        rendered,
+        &section.body,
+        section.body_line,
+    ));
     produced.page_ids = Some((section.url.clone(), found));
     Ok(html.into_bytes())
 }
@@ -273,7 +366,11 @@ fn inherited_page_template(site: &Site, section: SectionId) -> Option<String> {
     None
 }
 
-fn missing_template(name: &str, file: &std::path::Path, position: Option<(usize, usize)>) -> Diagnostic {
+fn missing_template(
+    name: &str,
+    file: &std::path::Path,
+    position: Option<(usize, usize)>,
+) -> Diagnostic {
     let (line, column) = position.unwrap_or((0, 0));
     Diagnostic::error(Code::MissingTemplate, format!("there is no template called `{name}`"))
         .at(Location::new(file, line, column))
@@ -281,7 +378,13 @@ fn missing_template(name: &str, file: &std::path::Path, position: Option<(usize,
 }
 
 /// Ids that appear more than once on a rendered page.
-fn duplicate_ids(found: &[String], file: &std::path::Path, rendered: &crate::markdown::Rendered, body: &str, body_line: usize) -> Vec<Diagnostic> {
+fn duplicate_ids(
+    found: &[String],
+    file: &std::path::Path,
+    rendered: &crate::markdown::Rendered,
+    body: &str,
+    body_line: usize,
+) -> Vec<Diagnostic> {
     let mut seen = HashSet::new();
     let mut reported = HashSet::new();
     let mut diagnostics = Vec::new();
@@ -292,8 +395,11 @@ fn duplicate_ids(found: &[String], file: &std::path::Path, rendered: &crate::mar
                 .hint("a heading's id clashes with one the template uses; give the heading its own id, e.g. `## Heading {#another-id}`");
             diagnostic = match heading {
                 Some(h) => {
-                    let text = line_text(body, h.line + 1 - body_line.min(h.line + 1)).unwrap_or("");
-                    diagnostic.at(Location::new(file, h.line, h.column)).snippet(text, text.chars().count())
+                    let text =
+                        line_text(body, h.line + 1 - body_line.min(h.line + 1)).unwrap_or("");
+                    diagnostic
+                        .at(Location::new(file, h.line, h.column))
+                        .snippet(text, text.chars().count())
                 }
                 None => diagnostic.in_file(file),
             };

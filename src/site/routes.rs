@@ -13,7 +13,11 @@ pub enum Origin {
     /// A page or section, by its source file.
     Content(PathBuf),
     /// A redirect from an alias in this file's front matter.
-    Alias { file: PathBuf, line: usize, column: usize },
+    Alias {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+    },
     /// A file copied from `static/`, a theme or `content/`.
     Copied(PathBuf),
     /// Something signposter generates, such as `404.html`.
@@ -50,18 +54,34 @@ impl Routes {
     pub fn claim(&mut self, path: OutputPath, origin: Origin) -> Result<(), Diagnostic> {
         if let Some(first) = self.claims.get(&path) {
             let (code, hint) = match (&origin, first) {
-                (Origin::Alias { .. }, Origin::Alias { .. }) => (Code::AliasCollision, "remove the alias from one of the pages"),
-                (Origin::Alias { .. }, _) | (_, Origin::Alias { .. }) => (Code::UrlCollision, "an alias cannot reuse the address of a page or file; remove or change it"),
-                _ => (Code::UrlCollision, "give one of them a different `slug`, or rename a file"),
+                (Origin::Alias { .. }, Origin::Alias { .. }) => (
+                    Code::AliasCollision,
+                    "remove the alias from one of the pages",
+                ),
+                (Origin::Alias { .. }, _) | (_, Origin::Alias { .. }) => (
+                    Code::UrlCollision,
+                    "an alias cannot reuse the address of a page or file; remove or change it",
+                ),
+                _ => (
+                    Code::UrlCollision,
+                    "give one of them a different `slug`, or rename a file",
+                ),
             };
             let (later, earlier) = match (&origin, first) {
                 // Point at the content file where one is involved; it is what the editor fixes.
-                (Origin::Generated(_) | Origin::Copied(_), Origin::Content(_) | Origin::Alias { .. }) => (first, &origin),
+                (
+                    Origin::Generated(_) | Origin::Copied(_),
+                    Origin::Content(_) | Origin::Alias { .. },
+                ) => (first, &origin),
                 _ => (&origin, first),
             };
             return Err(Diagnostic::error(
                 code,
-                format!("{} and {} would both write /{path}", earlier.describe(), later.describe()),
+                format!(
+                    "{} and {} would both write /{path}",
+                    earlier.describe(),
+                    later.describe()
+                ),
             )
             .at(later.location())
             .note(format!("also claimed by {}", earlier.describe()))
@@ -96,18 +116,31 @@ mod tests {
     fn second_claim_names_both_sources() {
         let mut routes = Routes::default();
         let path = OutputPath::new("a/index.html").unwrap();
-        routes.claim(path.clone(), Origin::Content("content/a.md".into())).unwrap();
-        let error = routes.claim(path, Origin::Content("content/a/index.md".into())).unwrap_err();
+        routes
+            .claim(path.clone(), Origin::Content("content/a.md".into()))
+            .unwrap();
+        let error = routes
+            .claim(path, Origin::Content("content/a/index.md".into()))
+            .unwrap_err();
         assert_eq!(error.code, Code::UrlCollision);
-        assert!(error.message.contains("content/a.md") && error.message.contains("content/a/index.md"));
-        assert_eq!(error.path(), Some(std::path::Path::new("content/a/index.md")));
+        assert!(
+            error.message.contains("content/a.md") && error.message.contains("content/a/index.md")
+        );
+        assert_eq!(
+            error.path(),
+            Some(std::path::Path::new("content/a/index.md"))
+        );
     }
 
     #[test]
     fn alias_clashes_are_their_own_kind() {
         let mut routes = Routes::default();
         let path = OutputPath::new("old/index.html").unwrap();
-        let alias = |f: &str| Origin::Alias { file: f.into(), line: 3, column: 3 };
+        let alias = |f: &str| Origin::Alias {
+            file: f.into(),
+            line: 3,
+            column: 3,
+        };
         routes.claim(path.clone(), alias("content/a.md")).unwrap();
         let error = routes.claim(path, alias("content/b.md")).unwrap_err();
         assert_eq!(error.code, Code::AliasCollision);

@@ -52,8 +52,9 @@ impl Sink for MemorySink {
     }
 
     fn copy(&self, path: &OutputPath, from: &Path) -> Result<(), Diagnostic> {
-        let bytes = std::fs::read(from)
-            .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read {}: {e}", from.display())))?;
+        let bytes = std::fs::read(from).map_err(|e| {
+            Diagnostic::error(Code::Io, format!("cannot read {}: {e}", from.display()))
+        })?;
         self.write(path, bytes)
     }
 }

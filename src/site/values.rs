@@ -27,7 +27,12 @@ pub fn term_path(taxonomy: &str, term: &str) -> String {
 const READING_SPEED: usize = 200;
 
 impl Values {
-    pub fn build(config: &Config, tree: &ContentTree, pages_md: &[Rendered], sections_md: &[Rendered]) -> Values {
+    pub fn build(
+        config: &Config,
+        tree: &ContentTree,
+        pages_md: &[Rendered],
+        sections_md: &[Rendered],
+    ) -> Values {
         let sections: Vec<Value> = tree
             .sections
             .iter()
@@ -36,10 +41,21 @@ impl Values {
         let pages: Vec<Value> = tree
             .pages
             .iter()
-            .map(|p| page_summary(config, p, &pages_md[p.id.0 as usize], &sections[p.section.0 as usize]))
+            .map(|p| {
+                page_summary(
+                    config,
+                    p,
+                    &pages_md[p.id.0 as usize],
+                    &sections[p.section.0 as usize],
+                )
+            })
             .collect();
         let site = site_value(config, tree, &sections);
-        Values { site, pages, sections }
+        Values {
+            site,
+            pages,
+            sections,
+        }
     }
 
     /// Everything a page template gets as `page`.
@@ -56,8 +72,14 @@ impl Values {
             .html("content", &rendered.html)
             .value("toc", toc_value(&rendered.toc))
             .value("ancestors", list(ancestors))
-            .value("previous", or_none(previous.map(|p| self.pages[p.0 as usize].clone())))
-            .value("next", or_none(next.map(|p| self.pages[p.0 as usize].clone())))
+            .value(
+                "previous",
+                or_none(previous.map(|p| self.pages[p.0 as usize].clone())),
+            )
+            .value(
+                "next",
+                or_none(next.map(|p| self.pages[p.0 as usize].clone())),
+            )
             .build()
     }
 
@@ -71,8 +93,19 @@ impl Values {
         Obj::extend(&self.sections[id.0 as usize])
             .html("content", &rendered.html)
             .value("toc", toc_value(&rendered.toc))
-            .value("pages", list(section.pages.iter().map(|p| self.pages[p.0 as usize].clone())))
-            .value("subsections", list(ordered_subsections(tree, id).map(|s| self.sections[s.0 as usize].clone())))
+            .value(
+                "pages",
+                list(
+                    section
+                        .pages
+                        .iter()
+                        .map(|p| self.pages[p.0 as usize].clone()),
+                ),
+            )
+            .value(
+                "subsections",
+                list(ordered_subsections(tree, id).map(|s| self.sections[s.0 as usize].clone())),
+            )
             .value("ancestors", list(ancestors))
             .build()
     }
@@ -82,13 +115,24 @@ impl Values {
         let mut site_paths: HashMap<String, String> = HashMap::new();
         let mut pages = HashMap::new();
         for page in &tree.pages {
-            pages.insert(page.file.content_path.clone(), self.pages[page.id.0 as usize].clone());
+            pages.insert(
+                page.file.content_path.clone(),
+                self.pages[page.id.0 as usize].clone(),
+            );
             site_paths.insert(page.file.content_path.clone(), page.url.clone());
         }
         let mut sections = HashMap::new();
         for section in &tree.sections {
             let with_pages = Obj::extend(&self.sections[section.id.0 as usize])
-                .value("pages", list(section.pages.iter().map(|p| self.pages[p.0 as usize].clone())))
+                .value(
+                    "pages",
+                    list(
+                        section
+                            .pages
+                            .iter()
+                            .map(|p| self.pages[p.0 as usize].clone()),
+                    ),
+                )
                 .build();
             sections.insert(section.file.content_path.clone(), with_pages);
             site_paths.insert(section.file.content_path.clone(), section.url.clone());
@@ -106,7 +150,10 @@ impl Values {
 }
 
 /// Subsections in navigation order: weight, then title.
-pub fn ordered_subsections(tree: &ContentTree, id: SectionId) -> impl Iterator<Item = SectionId> + '_ {
+pub fn ordered_subsections(
+    tree: &ContentTree,
+    id: SectionId,
+) -> impl Iterator<Item = SectionId> + '_ {
     let mut ids = tree.section(id).subsections.clone();
     ids.sort_by(|a, b| {
         let (a, b) = (tree.section(*a), tree.section(*b));
@@ -114,7 +161,12 @@ pub fn ordered_subsections(tree: &ContentTree, id: SectionId) -> impl Iterator<I
             .weight
             .unwrap_or(i64::MAX)
             .cmp(&b.front.weight.unwrap_or(i64::MAX))
-            .then_with(|| a.front.title.to_lowercase().cmp(&b.front.title.to_lowercase()))
+            .then_with(|| {
+                a.front
+                    .title
+                    .to_lowercase()
+                    .cmp(&b.front.title.to_lowercase())
+            })
     });
     ids.into_iter()
 }
@@ -144,12 +196,30 @@ fn site_value(config: &Config, tree: &ContentTree, sections: &[Value]) -> Value 
         .value("home", sections[0].clone())
         .value("sections", nav(tree, SectionId(0), sections))
         .value("taxonomies", taxonomies)
-        .text("generator", concat!("signposter ", env!("CARGO_PKG_VERSION")))
+        .text(
+            "generator",
+            concat!("signposter ", env!("CARGO_PKG_VERSION")),
+        )
         .text("highlight_css", &config.base_url.url("/highlight.css"))
         .build()
 }
 
-fn common<'a>(config: &Config, url: &str, rendered: &Rendered, obj: Obj, front: &'a crate::content::FrontMatter, content_path: &str) -> Obj {
+/// What pages and sections have in common, for building their values.
+struct Document<'a> {
+    url: &'a str,
+    content_path: &'a str,
+    front: &'a crate::content::FrontMatter,
+    rendered: &'a Rendered,
+}
+
+/// The fields pages and sections share.
+fn common(config: &Config, document: &Document<'_>, obj: Obj) -> Obj {
+    let Document {
+        url,
+        content_path,
+        front,
+        rendered,
+    } = *document;
     let taxonomies = config
         .taxonomies
         .iter()
@@ -182,7 +252,10 @@ fn common<'a>(config: &Config, url: &str, rendered: &Rendered, obj: Obj, front: 
         .value("taxonomies", Value::from(taxonomy_map))
         .json("extra", &front.extra)
         .int("word_count", rendered.word_count as i64)
-        .int("reading_time", rendered.word_count.div_ceil(READING_SPEED).max(1) as i64)
+        .int(
+            "reading_time",
+            rendered.word_count.div_ceil(READING_SPEED).max(1) as i64,
+        )
         .flag("has_code", rendered.has_highlighting)
 }
 
@@ -191,25 +264,71 @@ fn page_summary(config: &Config, page: &Page, rendered: &Rendered, section: &Val
     // Every field of the page's schema is present, `none` when unset, so
     // templates can test `{% if page.fields.url %}` without special cases.
     let mut fields = serde_json::Map::new();
+    let mut facts = Vec::new();
     if let Some(schema) = page.schema.as_ref().and_then(|s| config.schemas.get(s)) {
-        for rule in schema.fields.iter().filter(|r| !r.is_taxonomy) {
-            fields.insert(rule.name.clone(), page.front.fields.get(&rule.name).cloned().unwrap_or_default());
+        for rule in &schema.fields {
+            let value = if rule.is_taxonomy {
+                let terms = page.front.terms(&rule.name);
+                (!terms.is_empty()).then(|| serde_json::Value::from(terms.to_vec()))
+            } else {
+                let value = page.front.fields.get(&rule.name).cloned();
+                fields.insert(rule.name.clone(), value.clone().unwrap_or_default());
+                value
+            };
+            if let Some(value) = value {
+                facts.push(
+                    Obj::new()
+                        .text("name", &rule.name)
+                        .text("label", &rule.label)
+                        .text("type", rule.field_type.name())
+                        .flag("is_taxonomy", rule.is_taxonomy)
+                        .json("value", &value)
+                        .build(),
+                );
+            }
         }
     }
-    common(config, &page.url, rendered, obj, &page.front, &page.file.content_path)
-        .json("fields", &serde_json::Value::Object(fields))
-        .maybe_text("schema", page.schema.as_deref())
-        .value("section", section.clone())
-        .build()
+    common(
+        config,
+        &Document {
+            url: &page.url,
+            content_path: &page.file.content_path,
+            front: &page.front,
+            rendered,
+        },
+        obj,
+    )
+    .json("fields", &serde_json::Value::Object(fields))
+    .value("facts", list(facts))
+    .maybe_text("schema", page.schema.as_deref())
+    .value("section", section.clone())
+    .build()
 }
 
-fn section_summary(config: &Config, tree: &ContentTree, section: &Section, rendered: &Rendered) -> Value {
+fn section_summary(
+    config: &Config,
+    tree: &ContentTree,
+    section: &Section,
+    rendered: &Rendered,
+) -> Value {
     let obj = Obj::new().text("kind", "section");
-    common(config, &section.url, rendered, obj, &section.front, &section.file.content_path)
-        .flag("is_home", section.parent.is_none())
-        .int("page_count", section.pages.len() as i64)
-        .int("subsection_count", tree.section(section.id).subsections.len() as i64)
-        .build()
+    common(
+        config,
+        &Document {
+            url: &section.url,
+            content_path: &section.file.content_path,
+            front: &section.front,
+            rendered,
+        },
+        obj,
+    )
+    .flag("is_home", section.parent.is_none())
+    .int("page_count", section.pages.len() as i64)
+    .int(
+        "subsection_count",
+        tree.section(section.id).subsections.len() as i64,
+    )
+    .build()
 }
 
 fn toc_value(entries: &[TocEntry]) -> Value {

@@ -31,7 +31,8 @@ impl Obj {
 
     /// Optional text: absent values are `none`, so `{% if page.description %}` works.
     pub fn maybe_text(mut self, key: &'static str, value: Option<&str>) -> Obj {
-        self.0.insert(key.into(), value.map_or_else(Value::none, Value::from));
+        self.0
+            .insert(key.into(), value.map_or_else(Value::none, Value::from));
         self
     }
 
@@ -57,7 +58,8 @@ impl Obj {
     }
 
     pub fn maybe_int(mut self, key: &'static str, value: Option<i64>) -> Obj {
-        self.0.insert(key.into(), value.map_or_else(Value::none, Value::from));
+        self.0
+            .insert(key.into(), value.map_or_else(Value::none, Value::from));
         self
     }
 
@@ -87,7 +89,11 @@ mod tests {
 
     #[test]
     fn builds_objects_with_safe_and_plain_strings() {
-        let value = Obj::new().text("title", "<b>").html("content", "<p>x</p>").maybe_text("description", None).build();
+        let value = Obj::new()
+            .text("title", "<b>")
+            .html("content", "<p>x</p>")
+            .maybe_text("description", None)
+            .build();
         let get = |key: &str| value.get_from_path(key).unwrap().clone();
         assert!(!get("title").is_safe());
         assert!(get("content").is_safe());

@@ -51,59 +51,89 @@ pub const FILTERS: &[&str] = &["date", "json", "slugify"];
 
 pub fn register_functions(tera: &mut Tera, cell: LookupCell) {
     let pages = cell.clone();
-    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let path: &str = kwargs.must_get("path")?;
-        Lookup::current(&pages)
-            .pages
-            .get(Lookup::content_path(path))
-            .cloned()
-            .ok_or_else(|| Error::message(format!("get_page: there is no page at content/{}", Lookup::content_path(path))))
-    });
-    let sections = cell.clone();
-    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let path: &str = kwargs.must_get("path")?;
-        let path = Lookup::content_path(path);
-        let key = if path.ends_with(".md") { path.to_string() } else { format!("{}/_index.md", path.trim_end_matches('/')).trim_start_matches('/').to_string() };
-        Lookup::current(&sections)
-            .sections
-            .get(&key)
-            .cloned()
-            .ok_or_else(|| Error::message(format!("get_section: there is no section at content/{key}")))
-    });
-    tera.register_function("url_for", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let lookup = Lookup::current(&cell);
-        let path: &str = kwargs.must_get("path")?;
-        let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
-        let site_path = match path.strip_prefix("@/") {
-            Some(content) => lookup
-                .site_paths
-                .get(content)
+    tera.register_function(
+        "get_page",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            Lookup::current(&pages)
+                .pages
+                .get(Lookup::content_path(path))
                 .cloned()
-                .ok_or_else(|| Error::message(format!("url_for: there is nothing at content/{content}")))?,
-            None => path.to_string(),
-        };
-        Ok(Value::from(if absolute {
-            lookup.base_url.permalink(&site_path)
-        } else {
-            lookup.base_url.url(&site_path)
-        }))
-    });
+                .ok_or_else(|| {
+                    Error::message(format!(
+                        "get_page: there is no page at content/{}",
+                        Lookup::content_path(path)
+                    ))
+                })
+        },
+    );
+    let sections = cell.clone();
+    tera.register_function(
+        "get_section",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let path = Lookup::content_path(path);
+            let key = if path.ends_with(".md") {
+                path.to_string()
+            } else {
+                format!("{}/_index.md", path.trim_end_matches('/'))
+                    .trim_start_matches('/')
+                    .to_string()
+            };
+            Lookup::current(&sections)
+                .sections
+                .get(&key)
+                .cloned()
+                .ok_or_else(|| {
+                    Error::message(format!("get_section: there is no section at content/{key}"))
+                })
+        },
+    );
+    tera.register_function(
+        "url_for",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let lookup = Lookup::current(&cell);
+            let path: &str = kwargs.must_get("path")?;
+            let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
+            let site_path = match path.strip_prefix("@/") {
+                Some(content) => lookup.site_paths.get(content).cloned().ok_or_else(|| {
+                    Error::message(format!("url_for: there is nothing at content/{content}"))
+                })?,
+                None => path.to_string(),
+            };
+            Ok(Value::from(if absolute {
+                lookup.base_url.permalink(&site_path)
+            } else {
+                lookup.base_url.url(&site_path)
+            }))
+        },
+    );
 }
 
 pub fn register_filters(tera: &mut Tera) {
-    tera.register_filter("date", |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        let format: Option<&str> = kwargs.get("format")?;
-        let date = Date::parse(value).map_err(|e| Error::message(format!("date: {}", e.message)))?;
-        Ok(match format {
-            Some(format) => date.format(format),
-            None => date.long(),
-        })
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let format: Option<&str> = kwargs.get("format")?;
+            let date =
+                Date::parse(value).map_err(|e| Error::message(format!("date: {}", e.message)))?;
+            Ok(match format {
+                Some(format) => date.format(format),
+                None => date.long(),
+            })
+        },
+    );
+    tera.register_filter(
+        "json",
+        |value: &Value, _: Kwargs, _: &State| -> TeraResult<Value> {
+            let text =
+                serde_json::to_string(value).map_err(|e| Error::message(format!("json: {e}")))?;
+            Ok(Value::safe_string(&script_safe_json(&text)))
+        },
+    );
+    tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| {
+        crate::content::slugify(value)
     });
-    tera.register_filter("json", |value: &Value, _: Kwargs, _: &State| -> TeraResult<Value> {
-        let text = serde_json::to_string(value).map_err(|e| Error::message(format!("json: {e}")))?;
-        Ok(Value::safe_string(&script_safe_json(&text)))
-    });
-    tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| crate::content::slugify(value));
 }
 
 /// JSON that cannot end a `<script>` element or an HTML comment early.
@@ -133,7 +163,10 @@ mod tests {
         let lookup = Lookup {
             pages: HashMap::from([("research/review.md".to_string(), Value::from("the review"))]),
             sections: HashMap::new(),
-            site_paths: HashMap::from([("research/review.md".to_string(), "/research/review/".to_string())]),
+            site_paths: HashMap::from([(
+                "research/review.md".to_string(),
+                "/research/review/".to_string(),
+            )]),
             base_url: BaseUrl::parse("https://e.org/sub").unwrap(),
         };
         register_functions(&mut tera, Arc::new(RwLock::new(Arc::new(lookup))));
@@ -145,7 +178,10 @@ mod tests {
     fn date_filter_formats_calendar_dates() {
         let mut c = Context::new();
         c.insert("d", "2025-06-20");
-        assert_eq!(render("{{ d | date }}|{{ d | date(format='%Y') }}", &c).unwrap(), "20 June 2025|2025");
+        assert_eq!(
+            render("{{ d | date }}|{{ d | date(format='%Y') }}", &c).unwrap(),
+            "20 June 2025|2025"
+        );
         c.insert("d", "not a date");
         assert!(render("{{ d | date }}", &c).is_err());
     }
@@ -156,15 +192,27 @@ mod tests {
         c.insert("t", "</script><script>alert(1)</script>");
         let out = render("{{ t | json }}", &c).unwrap();
         assert!(!out.contains("</script>"));
-        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "</script><script>alert(1)</script>");
+        assert_eq!(
+            serde_json::from_str::<String>(&out).unwrap(),
+            "</script><script>alert(1)</script>"
+        );
     }
 
     #[test]
     fn lookups_and_urls() {
         let c = Context::new();
-        assert_eq!(render("{{ get_page(path='@/research/review.md') }}", &c).unwrap(), "the review");
-        assert_eq!(render("{{ url_for(path='@/research/review.md') }}", &c).unwrap(), "/sub/research/review/");
-        assert_eq!(render("{{ url_for(path='/style.css', absolute=true) }}", &c).unwrap(), "https://e.org/sub/style.css");
+        assert_eq!(
+            render("{{ get_page(path='@/research/review.md') }}", &c).unwrap(),
+            "the review"
+        );
+        assert_eq!(
+            render("{{ url_for(path='@/research/review.md') }}", &c).unwrap(),
+            "/sub/research/review/"
+        );
+        assert_eq!(
+            render("{{ url_for(path='/style.css', absolute=true) }}", &c).unwrap(),
+            "https://e.org/sub/style.css"
+        );
         let error = render("{{ get_page(path='nope.md') }}", &c).unwrap_err();
         assert!(error.to_string().contains("content/nope.md"), "{error}");
     }

@@ -30,7 +30,9 @@ pub struct Templates {
 
 impl std::fmt::Debug for Templates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Templates").field("names", &self.sources.keys()).finish()
+        f.debug_struct("Templates")
+            .field("names", &self.sources.keys())
+            .finish()
     }
 }
 
@@ -56,7 +58,14 @@ impl Templates {
             functions::register_functions(&mut tera, lookup.clone());
             let batch = pending.iter().map(|t| (t.name.as_str(), t.text.as_str()));
             let Err(error) = tera.add_raw_templates(batch) else {
-                return (Templates { tera, lookup, sources }, diagnostics);
+                return (
+                    Templates {
+                        tera,
+                        lookup,
+                        sources,
+                    },
+                    diagnostics,
+                );
             };
             let templates = Templates {
                 tera: Tera::new(),
@@ -88,13 +97,16 @@ impl Templates {
 
     /// Render `name` with `context`; errors name the template, line and column.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| self.diagnostic(&e))
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.diagnostic(&e))
     }
 
     fn origin(&self, name: &str) -> PathBuf {
-        self.sources
-            .get(name)
-            .map_or_else(|| PathBuf::from(format!("templates/{name}")), |(origin, _)| origin.clone())
+        self.sources.get(name).map_or_else(
+            || PathBuf::from(format!("templates/{name}")),
+            |(origin, _)| origin.clone(),
+        )
     }
 
     fn diagnostic(&self, error: &tera::Error) -> Diagnostic {
@@ -148,9 +160,17 @@ impl Templates {
 /// to leave out: those with unknown names and those that use them.
 fn check_references(theme: &Theme) -> (std::collections::HashSet<String>, Vec<Diagnostic>) {
     use references::{Kind, TERA_FILTERS, TERA_FUNCTIONS, TERA_TESTS};
-    let filters: Vec<&str> = TERA_FILTERS.iter().chain(functions::FILTERS).copied().collect();
+    let filters: Vec<&str> = TERA_FILTERS
+        .iter()
+        .chain(functions::FILTERS)
+        .copied()
+        .collect();
     let tests: Vec<&str> = TERA_TESTS.to_vec();
-    let function_names: Vec<&str> = TERA_FUNCTIONS.iter().chain(functions::FUNCTIONS).copied().collect();
+    let function_names: Vec<&str> = TERA_FUNCTIONS
+        .iter()
+        .chain(functions::FUNCTIONS)
+        .copied()
+        .collect();
     let template_names: Vec<&str> = theme.templates.keys().map(String::as_str).collect();
     let mut excluded = std::collections::HashSet::new();
     let mut diagnostics = Vec::new();
@@ -159,7 +179,11 @@ fn check_references(theme: &Theme) -> (std::collections::HashSet<String>, Vec<Di
         let found = references::scan(&template.text);
         uses.push((
             &template.name,
-            found.iter().filter(|r| r.kind == Kind::Template).map(|r| r.name.clone()).collect(),
+            found
+                .iter()
+                .filter(|r| r.kind == Kind::Template)
+                .map(|r| r.name.clone())
+                .collect(),
         ));
         for reference in found {
             let known: &[&str] = match reference.kind {
@@ -176,7 +200,11 @@ fn check_references(theme: &Theme) -> (std::collections::HashSet<String>, Vec<Di
             let noun = reference.kind.noun();
             diagnostics.push(
                 Diagnostic::error(
-                    if reference.kind == Kind::Template { Code::MissingTemplate } else { Code::Template },
+                    if reference.kind == Kind::Template {
+                        Code::MissingTemplate
+                    } else {
+                        Code::Template
+                    },
                     format!("unknown {noun} `{}`", reference.name),
                 )
                 .at(Location::new(&template.origin, line, column))
@@ -203,9 +231,13 @@ fn check_references(theme: &Theme) -> (std::collections::HashSet<String>, Vec<Di
 /// The template an error is about, so loading can retry without it.
 fn failing_template(error: &tera::Error) -> Option<String> {
     match error.kind() {
-        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => Some(report.filename().to_string()),
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            Some(report.filename().to_string())
+        }
         ErrorKind::MissingParent { current, .. } => Some(current.clone()),
-        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => Some(tpl.clone()),
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            Some(tpl.clone())
+        }
         _ => None,
     }
 }
@@ -236,24 +268,36 @@ mod tests {
 
     #[test]
     fn autoescapes_html_templates() {
-        let (templates, errors) = Templates::load(&theme(&[("page.html", "<h1>{{ title }}</h1>{{ body | safe }}")]), &base());
+        let (templates, errors) = Templates::load(
+            &theme(&[("page.html", "<h1>{{ title }}</h1>{{ body | safe }}")]),
+            &base(),
+        );
         assert!(errors.is_empty());
         let mut context = Context::new();
         context.insert("title", "<script>alert(1)</script>");
         context.insert("body", "<p>ok</p>");
         let html = templates.render("page.html", &context).unwrap();
-        assert_eq!(html, "<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1><p>ok</p>");
+        assert_eq!(
+            html,
+            "<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1><p>ok</p>"
+        );
     }
 
     #[test]
     fn every_broken_template_is_reported_with_its_line() {
-        let (templates, errors) = Templates::load(&theme(&[
-            ("a.html", "ok\n{% if %}"),
-            ("b.html", "{{ unclosed"),
-            ("c.html", "fine"),
-        ]), &base());
+        let (templates, errors) = Templates::load(
+            &theme(&[
+                ("a.html", "ok\n{% if %}"),
+                ("b.html", "{{ unclosed"),
+                ("c.html", "fine"),
+            ]),
+            &base(),
+        );
         assert_eq!(errors.len(), 2, "{errors:#?}");
-        let a = errors.iter().find(|d| d.path() == Some(std::path::Path::new("templates/a.html"))).unwrap();
+        let a = errors
+            .iter()
+            .find(|d| d.path() == Some(std::path::Path::new("templates/a.html")))
+            .unwrap();
         assert_eq!(a.code, Code::Template);
         assert_eq!(a.location.as_ref().unwrap().line, 2);
         assert!(templates.has("c.html"));
@@ -263,19 +307,28 @@ mod tests {
     fn unknown_names_are_located_with_a_suggestion() {
         let (templates, errors) = Templates::load(
             &theme(&[
-                ("base.html", "<p>\n{{ x | uper }}</p>{{ url_fr(path='/') }}{% include 'partials/nav.htm' %}"),
+                (
+                    "base.html",
+                    "<p>\n{{ x | uper }}</p>{{ url_fr(path='/') }}{% include 'partials/nav.htm' %}",
+                ),
                 ("page.html", "{% extends 'base.html' %}"),
                 ("other.html", "fine"),
             ]),
             &base(),
         );
-        let messages: Vec<_> = errors.iter().map(|e| (e.message.as_str(), e.hint.as_deref().unwrap_or(""))).collect();
+        let messages: Vec<_> = errors
+            .iter()
+            .map(|e| (e.message.as_str(), e.hint.as_deref().unwrap_or("")))
+            .collect();
         assert_eq!(
             messages,
             [
                 ("unknown filter `uper`", "did you mean `upper`?"),
                 ("unknown function `url_fr`", "did you mean `url_for`?"),
-                ("unknown template `partials/nav.htm`", "expected one of: `base.html`, `other.html`, `page.html`"),
+                (
+                    "unknown template `partials/nav.htm`",
+                    "expected one of: `base.html`, `other.html`, `page.html`"
+                ),
             ]
         );
         let location = errors[0].location.as_ref().unwrap();
@@ -286,14 +339,20 @@ mod tests {
 
     #[test]
     fn a_missing_parent_is_named() {
-        let (_, errors) = Templates::load(&theme(&[("page.html", "{% extends \"base.html\" %}")]), &base());
+        let (_, errors) = Templates::load(
+            &theme(&[("page.html", "{% extends \"base.html\" %}")]),
+            &base(),
+        );
         assert_eq!(errors[0].code, Code::MissingTemplate);
         assert!(errors[0].message.contains("base.html"));
     }
 
     #[test]
     fn runtime_errors_point_at_the_template_line() {
-        let (templates, _) = Templates::load(&theme(&[("page.html", "line one\n{{ page.nope }}")]), &base());
+        let (templates, _) = Templates::load(
+            &theme(&[("page.html", "line one\n{{ page.nope }}")]),
+            &base(),
+        );
         let mut context = Context::new();
         context.insert("page", &serde_json::json!({"title": "x"}));
         let error = templates.render("page.html", &context).unwrap_err();

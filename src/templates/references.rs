@@ -33,22 +33,92 @@ pub struct Reference {
 
 /// Filters built into Tera 2.
 pub const TERA_FILTERS: &[&str] = &[
-    "safe", "default", "upper", "lower", "wordcount", "escape", "escape_html", "escape_xml", "newlines_to_br",
-    "pluralize", "trim", "trim_start", "trim_end", "replace", "capitalize", "title", "truncate", "indent", "str",
-    "int", "float", "length", "reverse", "split", "abs", "round", "first", "last", "nth", "join", "sort", "unique",
-    "get", "values", "keys", "pairs", "group_by",
+    "safe",
+    "default",
+    "upper",
+    "lower",
+    "wordcount",
+    "escape",
+    "escape_html",
+    "escape_xml",
+    "newlines_to_br",
+    "pluralize",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "replace",
+    "capitalize",
+    "title",
+    "truncate",
+    "indent",
+    "str",
+    "int",
+    "float",
+    "length",
+    "reverse",
+    "split",
+    "abs",
+    "round",
+    "first",
+    "last",
+    "nth",
+    "join",
+    "sort",
+    "unique",
+    "get",
+    "values",
+    "keys",
+    "pairs",
+    "group_by",
 ];
 /// Tests built into Tera 2.
 pub const TERA_TESTS: &[&str] = &[
-    "string", "number", "map", "bool", "array", "integer", "float", "none", "defined", "undefined", "iterable", "odd",
-    "even", "divisible_by", "starting_with", "ending_with", "containing",
+    "string",
+    "number",
+    "map",
+    "bool",
+    "array",
+    "integer",
+    "float",
+    "none",
+    "defined",
+    "undefined",
+    "iterable",
+    "odd",
+    "even",
+    "divisible_by",
+    "starting_with",
+    "ending_with",
+    "containing",
 ];
 /// Functions built into Tera 2.
 pub const TERA_FUNCTIONS: &[&str] = &["range", "throw", "super"];
 
 const KEYWORDS: &[&str] = &[
-    "if", "elif", "else", "endif", "for", "endfor", "in", "and", "or", "not", "is", "set", "set_global", "block",
-    "endblock", "extends", "include", "filter", "endfilter", "component", "endcomponent", "raw", "endraw", "break",
+    "if",
+    "elif",
+    "else",
+    "endif",
+    "for",
+    "endfor",
+    "in",
+    "and",
+    "or",
+    "not",
+    "is",
+    "set",
+    "set_global",
+    "block",
+    "endblock",
+    "extends",
+    "include",
+    "filter",
+    "endfilter",
+    "component",
+    "endcomponent",
+    "raw",
+    "endraw",
+    "break",
     "continue",
 ];
 
@@ -66,7 +136,9 @@ pub fn scan(source: &str) -> Vec<Reference> {
     let mut i = 0;
     while let Some(pos) = memchr::memchr(b'{', &bytes[i..]) {
         let open = i + pos;
-        let Some(&kind) = bytes.get(open + 1) else { break };
+        let Some(&kind) = bytes.get(open + 1) else {
+            break;
+        };
         match kind {
             b'#' => {
                 i = find(bytes, open + 2, b"#}").map_or(bytes.len(), |e| e + 2);
@@ -102,7 +174,10 @@ fn find_endraw(source: &str, from: usize) -> Option<usize> {
     let mut i = from;
     while let Some(open) = find(source.as_bytes(), i, b"{%") {
         let (tokens, end) = lex(source, open + 2, b"%}");
-        if tokens.iter().any(|t| matches!(t, Token::Ident("endraw", _))) {
+        if tokens
+            .iter()
+            .any(|t| matches!(t, Token::Ident("endraw", _)))
+        {
             return Some(end);
         }
         i = end;
@@ -154,10 +229,13 @@ fn collect(tokens: &[Token<'_>], found: &mut Vec<Reference>) {
                 } else if name == "not" && matches!(previous, Some(Token::Ident("is", _))) {
                     None
                 } else if matches!(previous, Some(Token::Ident("is", _)))
-                    || (matches!(previous, Some(Token::Ident("not", _))) && matches!(before_previous, Some(Token::Ident("is", _))))
+                    || (matches!(previous, Some(Token::Ident("not", _)))
+                        && matches!(before_previous, Some(Token::Ident("is", _))))
                 {
                     Some(Kind::Test)
-                } else if matches!(first, Some(Token::Ident("filter", _))) && matches!(previous, Some(Token::Ident("filter", _))) {
+                } else if matches!(first, Some(Token::Ident("filter", _)))
+                    && matches!(previous, Some(Token::Ident("filter", _)))
+                {
                     Some(Kind::Filter)
                 } else if next == Some(&Token::Punct(b'('))
                     && previous != Some(Token::Punct(b'.'))
@@ -233,13 +311,18 @@ mod tests {
         // If Tera renames a built-in, this fails rather than our checks going stale.
         for filter in TERA_FILTERS {
             let mut tera = tera::Tera::new();
-            tera.add_raw_template("t", &format!("{{{{ x | {filter} }}}}")).unwrap_or_else(|e| panic!("{filter}: {e}"));
+            tera.add_raw_template("t", &format!("{{{{ x | {filter} }}}}"))
+                .unwrap_or_else(|e| panic!("{filter}: {e}"));
         }
         for test in TERA_TESTS {
             let mut tera = tera::Tera::new();
-            tera.add_raw_template("t", &format!("{{{{ x is {test} }}}}")).unwrap_or_else(|e| panic!("{test}: {e}"));
+            tera.add_raw_template("t", &format!("{{{{ x is {test} }}}}"))
+                .unwrap_or_else(|e| panic!("{test}: {e}"));
         }
         let mut tera = tera::Tera::new();
-        assert!(tera.add_raw_template("t", "{{ x | no_such_filter }}").is_err());
+        assert!(
+            tera.add_raw_template("t", "{{ x | no_such_filter }}")
+                .is_err()
+        );
     }
 }

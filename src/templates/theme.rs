@@ -55,7 +55,10 @@ pub struct Theme {
 
 impl Theme {
     pub fn resolve(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
-        let name = config.theme.clone().unwrap_or_else(|| DEFAULT_THEME_NAME.to_string());
+        let name = config
+            .theme
+            .clone()
+            .unwrap_or_else(|| DEFAULT_THEME_NAME.to_string());
         let mut theme = Theme {
             name: name.clone(),
             ..Theme::default()
@@ -67,8 +70,16 @@ impl Theme {
         let theme_dir = root.join("themes").join(&name);
         if theme_dir.is_dir() {
             let origin = Path::new("themes").join(&name);
-            theme.add_disk_templates(&theme_dir.join("templates"), &origin.join("templates"), &mut diagnostics);
-            theme.add_disk_static(&theme_dir.join("static"), &origin.join("static"), &mut diagnostics);
+            theme.add_disk_templates(
+                &theme_dir.join("templates"),
+                &origin.join("templates"),
+                &mut diagnostics,
+            );
+            theme.add_disk_static(
+                &theme_dir.join("static"),
+                &origin.join("static"),
+                &mut diagnostics,
+            );
         } else if name != DEFAULT_THEME_NAME {
             let (line, column) = config.position_of("theme").unwrap_or((0, 0));
             let mut available: Vec<String> = std::fs::read_dir(root.join("themes"))
@@ -83,15 +94,22 @@ impl Theme {
             available.sort();
             let names: Vec<&str> = available.iter().map(String::as_str).collect();
             diagnostics.push(
-                Diagnostic::error(Code::UnknownTheme, format!("there is no theme called `{name}`"))
-                    .at(Location::new(crate::config::CONFIG_FILE, line, column))
-                    .hint(format!(
-                        "a theme lives in themes/{name}/ with templates/ and static/ inside; {}",
-                        crate::diagnostics::did_you_mean(&name, &names)
-                    )),
+                Diagnostic::error(
+                    Code::UnknownTheme,
+                    format!("there is no theme called `{name}`"),
+                )
+                .at(Location::new(crate::config::CONFIG_FILE, line, column))
+                .hint(format!(
+                    "a theme lives in themes/{name}/ with templates/ and static/ inside; {}",
+                    crate::diagnostics::did_you_mean(&name, &names)
+                )),
             );
         }
-        theme.add_disk_templates(&root.join("templates"), Path::new("templates"), &mut diagnostics);
+        theme.add_disk_templates(
+            &root.join("templates"),
+            Path::new("templates"),
+            &mut diagnostics,
+        );
         theme.add_disk_static(&root.join("static"), Path::new("static"), &mut diagnostics);
 
         if diagnostics.iter().any(Diagnostic::is_error) {
@@ -152,7 +170,8 @@ impl Theme {
                         .hint("save it with UTF-8 encoding"),
                 ),
                 Err(error) => diagnostics.push(
-                    Diagnostic::error(Code::Io, format!("cannot read template: {error}")).in_file(shown),
+                    Diagnostic::error(Code::Io, format!("cannot read template: {error}"))
+                        .in_file(shown),
                 ),
             }
         }
@@ -213,14 +232,24 @@ mod tests {
     use std::fs;
 
     fn config(extra: &str) -> Config {
-        Config::parse(&format!("title: T\nbase_url: https://e.org\n{extra}"), &Overrides::default()).unwrap()
+        Config::parse(
+            &format!("title: T\nbase_url: https://e.org\n{extra}"),
+            &Overrides::default(),
+        )
+        .unwrap()
     }
 
     #[test]
     fn the_built_in_theme_needs_no_files() {
         let dir = tempfile::tempdir().unwrap();
         let theme = Theme::resolve(dir.path(), &config("")).unwrap();
-        for name in ["base.html", "index.html", "section.html", "page.html", "404.html"] {
+        for name in [
+            "base.html",
+            "index.html",
+            "section.html",
+            "page.html",
+            "404.html",
+        ] {
             assert!(theme.templates.contains_key(name), "{name}");
             assert!(theme.templates[name].built_in);
         }
@@ -233,10 +262,17 @@ mod tests {
         fs::create_dir_all(dir.path().join("templates")).unwrap();
         fs::write(dir.path().join("templates/page.html"), "mine").unwrap();
         fs::create_dir_all(dir.path().join("themes/clinic/templates")).unwrap();
-        fs::write(dir.path().join("themes/clinic/templates/section.html"), "theirs").unwrap();
+        fs::write(
+            dir.path().join("themes/clinic/templates/section.html"),
+            "theirs",
+        )
+        .unwrap();
         let theme = Theme::resolve(dir.path(), &config("theme: clinic\n")).unwrap();
         assert_eq!(theme.templates["page.html"].text, "mine");
-        assert_eq!(theme.templates["page.html"].origin, Path::new("templates/page.html"));
+        assert_eq!(
+            theme.templates["page.html"].origin,
+            Path::new("templates/page.html")
+        );
         assert_eq!(theme.templates["section.html"].text, "theirs");
         assert!(theme.templates["index.html"].built_in);
     }

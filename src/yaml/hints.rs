@@ -78,7 +78,9 @@ fn value_start_of_key(line: &str, from: usize) -> Option<usize> {
 pub fn for_line(line: &str) -> Option<String> {
     let indent = &line[..line.len() - line.trim_start().len()];
     if indent.contains('\t') {
-        return Some("YAML does not allow tab characters for indentation: indent with spaces instead".into());
+        return Some(
+            "YAML does not allow tab characters for indentation: indent with spaces instead".into(),
+        );
     }
     let trimmed = line.trim_start();
     let key = parse_key(trimmed)?;
@@ -86,14 +88,20 @@ pub fn for_line(line: &str) -> Option<String> {
     if value.is_empty() || value.starts_with(['"', '\'', '[', '{', '|', '>']) {
         return None;
     }
-    let quoted = format!("{}: \"{}\"", &trimmed[..key.width], value.replace('\\', "\\\\").replace('"', "\\\""));
+    let quoted = format!(
+        "{}: \"{}\"",
+        &trimmed[..key.width],
+        value.replace('\\', "\\\\").replace('"', "\\\"")
+    );
     if value.contains(": ") || value.ends_with(':') {
         return Some(format!(
             "a value that contains `: ` must be in quotes: `{quoted}`"
         ));
     }
     if let Some(first) = value.chars().next().filter(|c| "@`%!&*".contains(*c)) {
-        return Some(format!("a value that starts with `{first}` must be in quotes: `{quoted}`"));
+        return Some(format!(
+            "a value that starts with `{first}` must be in quotes: `{quoted}`"
+        ));
     }
     if value.contains('\t') {
         return Some("replace the tab character in this value with spaces".into());
@@ -115,7 +123,11 @@ mod tests {
 
     #[test]
     fn suggests_quoting_a_value_starting_with_a_reserved_character() {
-        assert!(for_line("title: @home").unwrap().contains("`title: \"@home\"`"));
+        assert!(
+            for_line("title: @home")
+                .unwrap()
+                .contains("`title: \"@home\"`")
+        );
     }
 
     #[test]

@@ -161,7 +161,9 @@ pub(crate) fn parse_key(rest: &str) -> Option<ParsedKey> {
                 if b == b'#' && i > 0 && bytes[i - 1] == b' ' {
                     return None;
                 }
-                if b == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t') {
+                if b == b':'
+                    && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t')
+                {
                     end = Some(i);
                     break;
                 }
@@ -197,10 +199,15 @@ mod tests {
 
     #[test]
     fn finds_top_level_and_nested_keys() {
-        let index = KeyIndex::scan("title: A\nmarkdown:\n  smart: true\n  theme: x\nlinks:\n  internal: warn\n");
+        let index = KeyIndex::scan(
+            "title: A\nmarkdown:\n  smart: true\n  theme: x\nlinks:\n  internal: warn\n",
+        );
         assert_eq!(index.get(&key(&["title"])).unwrap().line, 1);
         let smart = index.get(&key(&["markdown", "smart"])).unwrap();
-        assert_eq!((smart.line, smart.key_column, smart.value_column), (3, 3, 10));
+        assert_eq!(
+            (smart.line, smart.key_column, smart.value_column),
+            (3, 3, 10)
+        );
         assert_eq!(index.get(&key(&["links", "internal"])).unwrap().line, 6);
     }
 
@@ -208,8 +215,17 @@ mod tests {
     fn handles_sequences_of_mappings_in_both_indent_styles() {
         let text = "taxonomies:\n- name: topics\n  paginate_by: 5\n- name: formats\nother:\n  - name: a\n    x: 1\n";
         let index = KeyIndex::scan(text);
-        assert_eq!(index.get(&key(&["taxonomies", "0", "paginate_by"])).unwrap().line, 3);
-        assert_eq!(index.get(&key(&["taxonomies", "1", "name"])).unwrap().line, 4);
+        assert_eq!(
+            index
+                .get(&key(&["taxonomies", "0", "paginate_by"]))
+                .unwrap()
+                .line,
+            3
+        );
+        assert_eq!(
+            index.get(&key(&["taxonomies", "1", "name"])).unwrap().line,
+            4
+        );
         assert_eq!(index.get(&key(&["other", "0", "x"])).unwrap().line, 7);
         assert_eq!(index.get(&key(&["other"])).unwrap().line, 5);
     }

@@ -142,7 +142,12 @@ impl Document {
     }
 }
 
-fn syntax_error(path: &Path, text: &str, first_line: usize, error: &serde_yaml::Error) -> Diagnostic {
+fn syntax_error(
+    path: &Path,
+    text: &str,
+    first_line: usize,
+    error: &serde_yaml::Error,
+) -> Diagnostic {
     let (mut line, mut column) = error
         .location()
         .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
@@ -244,9 +249,12 @@ impl<'d> Fields<'d> {
         self.taken.push(key.to_string());
         let (location, _) = self.doc.locate(&self.path);
         self.diagnostics.push(
-            Diagnostic::error(Code::MissingField, format!("missing required field `{key}`"))
-                .at(location)
-                .hint(hint.to_string()),
+            Diagnostic::error(
+                Code::MissingField,
+                format!("missing required field `{key}`"),
+            )
+            .at(location)
+            .hint(hint.to_string()),
         );
         None
     }
@@ -276,7 +284,10 @@ impl<'d> Fields<'d> {
             Value::Mapping(map) => Some(Fields::new(self.doc, self.key_path(key), Some(map))),
             other => {
                 let path = self.key_path(key);
-                let message = format!("`{key}` should be a set of `name: value` lines, found {}", describe(other));
+                let message = format!(
+                    "`{key}` should be a set of `name: value` lines, found {}",
+                    describe(other)
+                );
                 self.diagnostics
                     .push(self.doc.value_error(&path, Code::InvalidValue, message));
                 None
@@ -392,7 +403,11 @@ mod tests {
         let location = err.location.unwrap();
         assert_eq!(location.line, 2);
         assert_eq!(err.code, Code::YamlSyntax);
-        assert!(err.hint.unwrap().contains("title: \"Balint groups: a guide\""));
+        assert!(
+            err.hint
+                .unwrap()
+                .contains("title: \"Balint groups: a guide\"")
+        );
     }
 
     #[test]
@@ -431,7 +446,10 @@ mod tests {
         let location = diags[0].location.clone().unwrap();
         assert_eq!((location.line, location.column), (3, 1));
         assert_eq!(diags[0].code, Code::UnknownField);
-        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `description`?"));
+        assert_eq!(
+            diags[0].hint.as_deref(),
+            Some("did you mean `description`?")
+        );
     }
 
     #[test]
@@ -475,7 +493,10 @@ mod tests {
         let diags = top.into_diagnostics();
         let location = diags[0].location.clone().unwrap();
         assert_eq!((location.line, location.column), (3, 3));
-        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `smart_punctuation`?"));
+        assert_eq!(
+            diags[0].hint.as_deref(),
+            Some("did you mean `smart_punctuation`?")
+        );
     }
 
     #[test]

@@ -105,7 +105,9 @@ impl FromYaml for usize {
 impl FromYaml for f64 {
     fn from_yaml(value: &Value) -> Result<Self, ValueError> {
         match value {
-            Value::Number(n) => n.as_f64().ok_or_else(|| ValueError::expected("a number", value)),
+            Value::Number(n) => n
+                .as_f64()
+                .ok_or_else(|| ValueError::expected("a number", value)),
             other => Err(ValueError::expected("a number", other)),
         }
     }
@@ -121,8 +123,9 @@ impl FromYaml for Vec<String> {
                     other => Err(ValueError::expected("a list of text items", other)),
                 })
                 .collect(),
-            Value::String(s) => Err(ValueError::expected("a list", value)
-                .hint(format!("write a list in square brackets: `[{s}]`, or one item per line starting with `- `"))),
+            Value::String(s) => Err(ValueError::expected("a list", value).hint(format!(
+                "write a list in square brackets: `[{s}]`, or one item per line starting with `- `"
+            ))),
             other => Err(ValueError::expected("a list", other)),
         }
     }

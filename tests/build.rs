@@ -1,0 +1,442 @@
+//! `signposter build` end to end: the valid fixture site, each rule of the
+//! build engine, and what must never happen to the output folder.
+
+mod common;
+
+use common::TestSite;
+
+fn built_valid() -> TestSite {
+    let site = TestSite::fixture("valid");
+    site.build().assert_success();
+    site
+}
+
+#[test]
+fn valid_fixture_builds_with_a_one_line_summary() {
+    let site = TestSite::fixture("valid");
+    let run = site.build();
+    run.assert_success();
+    let last = run.stdout.lines().last().unwrap();
+    assert!(last.starts_with("Built 4 pages, 3 sections in "), "{last}");
+    assert!(
+        last.ends_with("(1 draft skipped; use --drafts to include it)"),
+        "{last}"
+    );
+}
+
+#[test]
+fn valid_fixture_html_matches_snapshots() {
+    let site = built_valid();
+    let files = site.html_files("public");
+    assert_eq!(
+        files.keys().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "404.html",
+            "about/index.html",
+            "groups/balint/index.html",
+            "groups/index.html",
+            "guide/first/index.html",
+            "guide/index.html",
+            "guide/second/index.html",
+            "index.html",
+            "legacy/second.html",
+            "old-second/index.html",
+        ]
+    );
+    for (path, html) in files {
+        insta::assert_snapshot!(path.replace('/', "__"), html);
+    }
+}
+
+#[test]
+fn links_written_three_ways_all_reach_the_same_url() {
+    let site = built_valid();
+    let about = site.read("public/about/index.html");
+    for text in ["relative", "content root", "root path"] {
+        let link = format!(
+            "<a href=\"/guide-site/guide/first/#second-heading\">second heading, {text}</a>"
+        );
+        assert!(about.contains(&link), "missing {link}");
+    }
+    assert!(about.contains("<a href=\"/guide-site/groups/\">the groups</a>"));
+    assert!(about.contains("<a href=\"https://example.com/\">example</a>"));
+}
+
+#[test]
+fn pretty_urls_bundles_assets_and_static_files() {
+    let site = built_valid();
+    for path in [
+        "public/guide/first/index.html",
+        "public/groups/balint/index.html",
+        "public/groups/balint/room.svg",
+        "public/images/logo.svg",
+        "public/style.css",
+        "public/highlight.css",
+        "public/404.html",
+    ] {
+        assert!(site.exists(path), "{path}");
+    }
+    let balint = site.read("public/groups/balint/index.html");
+    assert!(balint.contains(
+        "<img src=\"/guide-site/groups/balint/room.svg\" alt=\"A circle of eight chairs\""
+    ));
+}
+
+#[test]
+fn drafts_are_skipped_unless_asked_for() {
+    let site = TestSite::fixture("valid");
+    site.build().assert_success();
+    assert!(!site.exists("public/guide/wip/index.html"));
+    let run = site.run(&["build", "--drafts"]);
+    run.assert_success();
+    assert!(site.exists("public/guide/wip/index.html"));
+    assert!(run.stdout.contains("Built 5 pages"), "{}", run.stdout);
+    assert!(!run.stdout.contains("skipped"));
+}
+
+#[test]
+fn base_url_and_output_can_be_overridden() {
+    let site = TestSite::fixture("valid");
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    site.run(&[
+        "build",
+        "--base-url",
+        "http://localhost:8000/",
+        "--output",
+        target.to_str().unwrap(),
+    ])
+    .assert_success();
+    let html = std::fs::read_to_string(target.join("guide/first/index.html")).unwrap();
+    assert!(html.contains("<link rel=\"canonical\" href=\"http://localhost:8000/guide/first/\">"));
+    assert!(html.contains("href=\"/style.css\""));
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn output_dir_from_config_is_used() {
+    let site = TestSite::minimal().file(
+        "site.yml",
+        "title: T\nbase_url: https://example.org\noutput_dir: dist\n",
+    );
+    site.build().assert_success();
+    assert!(site.exists("dist/index.html"));
+}
+
+#[test]
+fn a_site_needs_no_theme_folder() {
+    let site = TestSite::minimal().file("content/page.md", "---\ntitle: A page\n---\nHello.\n");
+    site.build().assert_success();
+    let html = site.read("public/page/index.html");
+    assert!(html.contains("<h1 class=\"page__title\">A page</h1>"));
+    assert!(html.contains("<a class=\"skip-link\" href=\"#main--content\">"));
+    assert!(site.exists("public/style.css"));
+}
+
+#[test]
+fn site_templates_and_static_files_override_the_theme_by_name() {
+    let site = TestSite::minimal()
+        .file("templates/index.html", "{% extends \"base.html\" %}{% block content %}<p>custom home</p>{% endblock content %}")
+        .file("static/style.css", "body { color: red }");
+    site.build().assert_success();
+    assert!(
+        site.read("public/index.html")
+            .contains("<p>custom home</p>")
+    );
+    assert_eq!(site.read("public/style.css"), "body { color: red }");
+}
+
+#[test]
+fn a_site_theme_folder_overrides_the_built_in_theme() {
+    let site = TestSite::minimal()
+        .file(
+            "site.yml",
+            "title: T\nbase_url: https://example.org\ntheme: clinic\n",
+        )
+        .file(
+            "themes/clinic/templates/index.html",
+            "<p>clinic theme {{ section.title }}</p>",
+        )
+        .file("themes/clinic/static/clinic.css", "p {}");
+    site.build().assert_success();
+    assert_eq!(site.read("public/index.html"), "<p>clinic theme Home</p>");
+    assert!(site.exists("public/clinic.css"));
+    // Templates the theme does not have still come from the built-in theme.
+    assert!(site.exists("public/404.html"));
+}
+
+#[test]
+fn aliases_become_redirect_pages() {
+    let site = built_valid();
+    for path in ["public/old-second/index.html", "public/legacy/second.html"] {
+        let html = site.read(path);
+        assert!(
+            html.contains(
+                "<meta http-equiv=\"refresh\" content=\"0; url=/guide-site/guide/second/\">"
+            ),
+            "{path}"
+        );
+        assert!(html.contains(
+            "<link rel=\"canonical\" href=\"https://example.org/guide-site/guide/second/\">"
+        ));
+        assert!(html.contains("<a href=\"/guide-site/guide/second/\">Second page</a>"));
+    }
+}
+
+#[test]
+fn headings_get_anchors_and_ids_never_repeat() {
+    let site = built_valid();
+    let html = site.read("public/guide/first/index.html");
+    assert!(html.contains("<h2 id=\"second-heading\">Second heading<a class=\"heading-anchor\" href=\"#second-heading\""));
+    assert!(html.contains("<h3 id=\"custom-id\">"));
+    assert!(html.contains("<li id=\"fn-1\">"));
+    let ids = signposter::html::ids(&html);
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "{ids:?}");
+}
+
+#[test]
+fn templates_get_toc_summary_ancestors_neighbours_and_lookups() {
+    let site = TestSite::minimal()
+        .file("content/guide/_index.md", "---\ntitle: Guide\n---\n")
+        .file("content/guide/a.md", "---\ntitle: A\nweight: 1\n---\nFirst para of A.\n\n## One\n\n### One point one\n\n## Two\n")
+        .file("content/guide/b.md", "---\ntitle: B\nweight: 2\n---\nIntro of B.\n\n<!-- more -->\n\nRest of B.\n")
+        .file(
+            "templates/page.html",
+            "toc={% for e in page.toc %}{{ e.title }}({% for c in e.children %}{{ c.title }}{% endfor %}){% endfor %}\nsummary={{ page.summary }}\ncrumbs={% for a in page.ancestors %}{{ a.title }}/{% endfor %}\nprev={{ page.previous.title if page.previous else '-' }} next={{ page.next.title if page.next else '-' }}\n{% set b = get_page(path='guide/b.md') %}{% set g = get_section(path='guide/_index.md') %}lookup={{ b.title }} {{ g.pages | length }} {{ url_for(path='@/guide/b.md') }} {{ url_for(path='@/guide/a.md', absolute=true) }}\n",
+        );
+    site.build().assert_success();
+    let a = site.read("public/guide/a/index.html");
+    assert!(a.contains("toc=One(One point one)Two()"), "{a}");
+    assert!(a.contains("summary=<p>First para of A.</p>"));
+    assert!(a.contains("crumbs=Home/Guide/"));
+    assert!(a.contains("prev=- next=B"));
+    assert!(a.contains("lookup=B 2 /guide/b/ https://example.org/guide/a/"));
+    let b = site.read("public/guide/b/index.html");
+    assert!(b.contains("summary=<p>Intro of B.</p>"), "{b}");
+    assert!(b.contains("prev=A next=-"));
+}
+
+#[test]
+fn sections_order_pages_by_weight_then_newest_date_then_title() {
+    let site = TestSite::minimal()
+        .file("content/n/_index.md", "---\ntitle: News\n---\n")
+        .file(
+            "content/n/old.md",
+            "---\ntitle: Old\ndate: 2020-01-01\n---\n",
+        )
+        .file(
+            "content/n/new.md",
+            "---\ntitle: New\ndate: 2025-01-01\n---\n",
+        )
+        .file("content/n/b.md", "---\ntitle: Beta\n---\n")
+        .file("content/n/a.md", "---\ntitle: alpha\n---\n")
+        .file(
+            "content/n/pinned.md",
+            "---\ntitle: Pinned\nweight: 1\n---\n",
+        )
+        .file(
+            "templates/section.html",
+            "{% for p in section.pages %}{{ p.title }},{% endfor %}",
+        );
+    site.build().assert_success();
+    assert_eq!(
+        site.read("public/n/index.html"),
+        "Pinned,New,Old,alpha,Beta,"
+    );
+}
+
+#[test]
+fn page_and_section_templates_can_be_chosen_in_front_matter() {
+    let site = TestSite::minimal()
+        .file(
+            "content/g/_index.md",
+            "---\ntitle: G\npage_template: group.html\n---\n",
+        )
+        .file("content/g/one.md", "---\ntitle: One\n---\n")
+        .file(
+            "content/g/two.md",
+            "---\ntitle: Two\ntemplate: special.html\n---\n",
+        )
+        .file("templates/group.html", "group {{ page.title }}")
+        .file("templates/special.html", "special {{ page.title }}");
+    site.build().assert_success();
+    assert_eq!(site.read("public/g/one/index.html"), "group One");
+    assert_eq!(site.read("public/g/two/index.html"), "special Two");
+}
+
+#[test]
+fn bom_and_crlf_are_accepted_and_dates_never_shift() {
+    let site = TestSite::minimal()
+        .bytes("content/win.md", b"\xef\xbb\xbf---\r\ntitle: Windows\r\ndate: 2025-06-20T23:30:00-08:00\r\n---\r\nBody.\r\n")
+        .file("templates/page.html", "{{ page.title }} {{ page.date }} {{ page.date | date }}");
+    site.build().assert_success();
+    assert_eq!(
+        site.read("public/win/index.html"),
+        "Windows 2025-06-20 20 June 2025"
+    );
+}
+
+#[test]
+fn smart_punctuation_can_be_turned_off() {
+    let page = "---\ntitle: Q\n---\n\"Quotes\" -- dashes\n";
+    let on = TestSite::minimal().file("content/q.md", page);
+    on.build().assert_success();
+    assert!(on.read("public/q/index.html").contains("“Quotes” – dashes"));
+    let off = TestSite::minimal()
+        .file(
+            "site.yml",
+            "title: T\nbase_url: https://example.org\nmarkdown:\n  smart_punctuation: false\n",
+        )
+        .file("content/q.md", page);
+    off.build().assert_success();
+    assert!(
+        off.read("public/q/index.html")
+            .contains("\"Quotes\" -- dashes")
+    );
+}
+
+#[test]
+fn code_is_highlighted_with_classes_and_unknown_languages_stay_plain() {
+    let site = built_valid();
+    let html = site.read("public/guide/first/index.html");
+    assert!(html.contains("<pre><code class=\"language-rust\"><span class=\"hl-"));
+    assert!(html.contains("<pre><code class=\"language-no-such-language\">&lt;kept as text&gt;"));
+    assert!(
+        html.contains("highlight.css"),
+        "pages with code link the stylesheet"
+    );
+    let css = site.read("public/highlight.css");
+    assert!(css.contains(".hl-") && css.contains("prefers-color-scheme: dark"));
+    assert!(
+        !site
+            .read("public/about/index.html")
+            .contains("highlight.css")
+    );
+}
+
+#[test]
+fn broken_links_can_be_made_warnings() {
+    let site = TestSite::minimal()
+        .file(
+            "site.yml",
+            "title: T\nbase_url: https://example.org\nlinks:\n  internal: warn\n",
+        )
+        .file("content/a.md", "---\ntitle: A\n---\n[gone](/gone/)\n");
+    let run = site.build();
+    run.assert_success();
+    run.assert_stderr_contains("content/a.md:4:1: warning: broken link");
+    assert!(site.exists("public/a/index.html"));
+}
+
+#[test]
+fn every_error_in_every_file_is_reported_in_one_run() {
+    let site = TestSite::fixture("invalid/many-errors");
+    let run = site.build();
+    run.assert_failure(1);
+    for file in ["a.md", "b.md", "c.md", "d.md"] {
+        run.assert_stderr_contains(&format!("content/{file}:"));
+    }
+}
+
+#[test]
+fn files_the_editor_put_in_the_output_folder_are_kept() {
+    let site = built_valid();
+    site.write("public/CNAME", b"example.org");
+    site.write(
+        "public/.well-known/security.txt",
+        b"Contact: mailto:a@example.org",
+    );
+    let run = site.build();
+    run.assert_success();
+    run.assert_stdout_contains("Kept 2 files in public that signposter did not write");
+    assert_eq!(site.read("public/CNAME"), "example.org");
+    assert!(site.exists("public/.well-known/security.txt"));
+}
+
+#[test]
+fn pages_removed_from_content_disappear_from_the_output() {
+    let site = built_valid();
+    assert!(site.exists("public/about/index.html"));
+    site.remove("content/about.md");
+    site.write(
+        "content/_index.md",
+        b"---\ntitle: Fixture home\n---\nHome.\n",
+    );
+    site.build().assert_success();
+    assert!(!site.exists("public/about/index.html"));
+}
+
+#[test]
+fn unsafe_output_folders_are_refused() {
+    let site = TestSite::minimal();
+    for output in [".", "content", "content/public", ".."] {
+        let run = site.run(&["build", "--output", output]);
+        run.assert_failure(1);
+        run.assert_stderr_contains("refusing to use");
+    }
+    assert!(site.exists("content/_index.md"));
+}
+
+#[test]
+fn a_foreign_non_empty_output_folder_needs_force() {
+    let site = TestSite::minimal().file("public/notes.txt", "mine");
+    let run = site.build();
+    run.assert_failure(1);
+    run.assert_stderr_contains("is not empty and was not made by signposter");
+    site.run(&["build", "--force"]).assert_success();
+    assert_eq!(site.read("public/notes.txt"), "mine");
+    assert!(site.exists("public/index.html"));
+}
+
+#[test]
+fn usage_errors_exit_with_code_two() {
+    let site = TestSite::minimal();
+    site.run(&["build", "--no-such-flag"]).assert_failure(2);
+    site.run(&["frobnicate"]).assert_failure(2);
+}
+
+#[test]
+fn verbose_prints_each_phase() {
+    let run = TestSite::minimal().run(&["build", "--verbose"]);
+    run.assert_success();
+    for phase in [
+        "config",
+        "content",
+        "templates",
+        "markdown",
+        "render",
+        "links",
+        "commit",
+    ] {
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(phase)),
+            "{phase}: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn a_missing_config_says_what_to_do() {
+    let run = TestSite::empty().build();
+    run.assert_failure(1);
+    run.assert_stderr_contains("no site.yml found");
+    run.assert_stderr_contains("hint:");
+}
+
+#[test]
+fn titles_are_escaped_in_templates() {
+    let site = TestSite::minimal().file(
+        "content/x.md",
+        "---\ntitle: \"<script>alert(1)</script>\"\n---\nx\n",
+    );
+    site.build().assert_success();
+    let html = site.read("public/x/index.html");
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(html.contains("&lt;script&gt;alert(1)"));
+}
