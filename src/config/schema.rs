@@ -133,13 +133,18 @@ impl FieldRule {
         fields.reject_unknown(RULE_KEYS, &format!("field `{name}`"));
 
         let is_taxonomy = taxonomies.iter().any(|t| t.name == name);
+        let mut problem = |key: &str, code: Code, message: String, hint: String| {
+            let diagnostic = fields.value_diagnostic(key, code, message).hint(hint);
+            fields.report(diagnostic);
+        };
         if RESERVED_NAMES.contains(&name) {
-            let path = fields.key_path("type");
-            fields.report(
-                fields
-                    .document()
-                    .key_error(&path[..path.len() - 1], Code::InvalidValue, format!("`{name}` is a built-in front matter field and cannot be redefined by a schema"))
-                    .hint("choose another field name"),
+            problem(
+                "type",
+                Code::InvalidValue,
+                format!(
+                    "`{name}` is a built-in front matter field and cannot be redefined by a schema"
+                ),
+                "choose another field name".into(),
             );
             return None;
         }
@@ -156,31 +161,21 @@ impl FieldRule {
             "enum" => match values.clone() {
                 Some(values) if !values.is_empty() => FieldType::Enum { values },
                 _ => {
-                    let path = fields.key_path("type");
-                    fields.report(
-                        fields
-                            .document()
-                            .value_error(
-                                &path,
-                                Code::MissingField,
-                                format!("enum field `{name}` needs a list of `values`"),
-                            )
-                            .hint("add e.g. `values: [online, face-to-face, hybrid]`"),
+                    problem(
+                        "type",
+                        Code::MissingField,
+                        format!("enum field `{name}` needs a list of `values`"),
+                        "add e.g. `values: [online, face-to-face, hybrid]`".into(),
                     );
                     return None;
                 }
             },
             other => {
-                let path = fields.key_path("type");
-                fields.report(
-                    fields
-                        .document()
-                        .value_error(
-                            &path,
-                            Code::NotAllowedValue,
-                            format!("`{other}` is not a field type"),
-                        )
-                        .hint(did_you_mean(other, TYPE_NAMES)),
+                problem(
+                    "type",
+                    Code::NotAllowedValue,
+                    format!("`{other}` is not a field type"),
+                    did_you_mean(other, TYPE_NAMES),
                 );
                 return None;
             }
@@ -188,25 +183,21 @@ impl FieldRule {
         if values.is_some()
             && !matches!(field_type, FieldType::List { .. } | FieldType::Enum { .. })
         {
-            let path = fields.key_path("values");
-            fields.report(
-                fields
-                    .document()
-                    .key_error(&path, Code::InvalidValue, format!("`values` only applies to `list` and `enum` fields, and `{name}` is not one"))
-                    .hint("remove `values`, or change the type"),
+            problem(
+                "values",
+                Code::InvalidValue,
+                format!(
+                    "`values` only applies to `list` and `enum` fields, and `{name}` is not one"
+                ),
+                "remove `values`, or change the type".into(),
             );
         }
         if is_taxonomy && !matches!(field_type, FieldType::List { .. }) {
-            let path = fields.key_path("type");
-            fields.report(
-                fields
-                    .document()
-                    .value_error(
-                        &path,
-                        Code::InvalidValue,
-                        format!("`{name}` is a taxonomy, so its schema type must be `list`"),
-                    )
-                    .hint("write `type: list`, with `values` to limit the terms"),
+            problem(
+                "type",
+                Code::InvalidValue,
+                format!("`{name}` is a taxonomy, so its schema type must be `list`"),
+                "write `type: list`, with `values` to limit the terms".into(),
             );
             return None;
         }

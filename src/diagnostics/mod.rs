@@ -395,6 +395,13 @@ pub fn line_text(text: &str, line: usize) -> Option<&str> {
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
 }
 
+/// The text of file line `file_line` when `body` starts on file line `body_line`.
+pub fn body_line_text(body: &str, body_line: usize, file_line: usize) -> Option<&str> {
+    file_line
+        .checked_sub(body_line)
+        .and_then(|n| line_text(body, n + 1))
+}
+
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     while index > 0 && !text.is_char_boundary(index) {
         index -= 1;

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::config::Level;
-use crate::diagnostics::{Code, Diagnostic, Location, Severity, closest, line_text};
+use crate::diagnostics::{Code, Diagnostic, Location, Severity, body_line_text, closest};
 
 use super::Target;
 
@@ -145,10 +145,7 @@ pub fn check_links(source: &LinkSource<'_>, built: &BuiltSite, level: Level) -> 
 
 fn locate(diagnostic: Diagnostic, source: &LinkSource<'_>, link: &LinkRecord) -> Diagnostic {
     let diagnostic = diagnostic.at(Location::new(source.display_path, link.line, link.column));
-    let text = link
-        .line
-        .checked_sub(source.body_line)
-        .and_then(|n| line_text(source.body, n + 1));
+    let text = body_line_text(source.body, source.body_line, link.line);
     match text {
         Some(text) => {
             let width = text

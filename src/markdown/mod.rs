@@ -17,7 +17,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd}
 
 use crate::config::MarkdownConfig;
 use crate::content::slugify;
-use crate::diagnostics::{Code, Diagnostic, LineIndex, Location, line_text};
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Location, body_line_text};
 use crate::html::escape;
 use crate::links::{LinkRecord, Resolution};
 
@@ -189,6 +189,10 @@ impl Footnotes {
         }
     }
 
+    fn number_of(&self, label: &str) -> usize {
+        self.numbers.get(label).copied().unwrap_or(0)
+    }
+
     fn reserved_ids(&self) -> HashSet<String> {
         let mut ids = HashSet::new();
         if self.numbers.is_empty() {
@@ -261,7 +265,7 @@ fn assign_heading_ids(
         if let Some(id) = explicit {
             if !used.insert(id.clone()) {
                 let (line, column) = position(*start);
-                let text = line_text(input.body, line + 1 - input.body_line).unwrap_or("");
+                let text = body_line_text(input.body, input.body_line, line).unwrap_or("");
                 diagnostics.push(
                     Diagnostic::error(
                         Code::DuplicateId,
@@ -341,7 +345,7 @@ fn resolve_links(
                 hint,
             } => {
                 let (line, column) = position(range.start);
-                let text = line_text(input.body, line + 1 - input.body_line).unwrap_or("");
+                let text = body_line_text(input.body, input.body_line, line).unwrap_or("");
                 let width =
                     (range.end - range.start).min(text.chars().count().saturating_sub(column - 1));
                 out.diagnostics.push(
@@ -473,12 +477,7 @@ impl Emitter<'_> {
                 }
                 Event::FootnoteReference(label) => {
                     if self.full {
-                        let number = self
-                            .footnotes
-                            .numbers
-                            .get(label.as_ref())
-                            .copied()
-                            .unwrap_or(0);
+                        let number = self.footnotes.number_of(label);
                         let count = self.reference_counts.entry(label.to_string()).or_default();
                         *count += 1;
                         stream.push(Event::InlineHtml(CowStr::from(format!(
@@ -490,12 +489,7 @@ impl Emitter<'_> {
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let end = matching_end(events, i);
                     if self.full {
-                        let number = self
-                            .footnotes
-                            .numbers
-                            .get(label.as_ref())
-                            .copied()
-                            .unwrap_or(0);
+                        let number = self.footnotes.number_of(label);
                         let inner = self.emit(&events[i + 1..end]);
                         let mut body = String::new();
                         pulldown_cmark::html::push_html(&mut body, inner.into_iter());

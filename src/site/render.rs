@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use tera::Context;
 
 use crate::content::{PageId, SectionId};
-use crate::diagnostics::{Code, Diagnostic, Location, line_text};
+use crate::diagnostics::{Code, Diagnostic, Location, body_line_text};
 use crate::html::{escape, ids};
 use crate::links::{BuiltSite, LinkSource, check_links};
 use crate::output::OutputPath;
@@ -271,6 +271,19 @@ fn finish(mut produced: Produced, written: Result<(), Diagnostic>) -> Produced {
     produced
 }
 
+/// A page or section about to be rendered through a template.
+struct Document<'a> {
+    file: &'a crate::content::SourceFile,
+    front: &'a crate::content::FrontMatter,
+    body: &'a str,
+    body_line: usize,
+    url: &'a str,
+    rendered: &'a crate::markdown::Rendered,
+    template: String,
+    /// The context name (`page` or `section`) and its value.
+    context: (&'static str, tera::Value),
+}
+
 fn render_page(site: &Site, id: PageId, produced: &mut Produced) -> Result<Vec<u8>, Diagnostic> {
     let page = site.tree.page(id);
     let rendered = &site.pages_md[id.0 as usize];
@@ -280,32 +293,17 @@ fn render_page(site: &Site, id: PageId, produced: &mut Produced) -> Result<Vec<u
         .clone()
         .or_else(|| inherited_page_template(site, page.section))
         .unwrap_or_else(|| "page.html".to_string());
-    if !site.templates.has(&template) {
-        return Err(missing_template(
-            &template,
-            &page.file.display_path,
-            page.front.position_of("template"),
-        ));
-    }
-    let mut context = Context::new();
-    context.insert_value("page", site.values.page(&site.tree, id, rendered));
-    context.insert("current_path", &page.url);
-    let html = site.templates.render(&template, &context).map_err(|d| {
-        d.note(format!(
-            "while rendering {}",
-            page.file.display_path.display()
-        ))
-    })?;
-    let found = ids(&html);
-    produced.diagnostics.extend(duplicate_ids(
-        &found,
-        &page.file.display_path,
+    let document = Document {
+        file: &page.file,
+        front: &page.front,
+        body: &page.body,
+        body_line: page.body_line,
+        url: &page.url,
         rendered,
-        &page.body,
-        page.body_line,
-    ));
-    produced.page_ids = Some((page.url.clone(), found));
-    Ok(html.into_bytes())
+        template,
+        context: ("page", site.values.page(&site.tree, id, rendered)),
+    };
+    render_document(site, document, produced)
 }
 
 fn render_section(
@@ -320,36 +318,53 @@ fn render_section(
     } else {
         "section.html"
     };
-    let template = section
-        .front
-        .template
-        .clone()
-        .unwrap_or_else(|| default.to_string());
-    if !site.templates.has(&template) {
+    let document = Document {
+        file: &section.file,
+        front: &section.front,
+        body: &section.body,
+        body_line: section.body_line,
+        url: &section.url,
+        rendered,
+        template: section
+            .front
+            .template
+            .clone()
+            .unwrap_or_else(|| default.to_string()),
+        context: ("section", site.values.section(&site.tree, id, rendered)),
+    };
+    render_document(site, document, produced)
+}
+
+fn render_document(
+    site: &Site,
+    document: Document<'_>,
+    produced: &mut Produced,
+) -> Result<Vec<u8>, Diagnostic> {
+    let display = &document.file.display_path;
+    if !site.templates.has(&document.template) {
         return Err(missing_template(
-            &template,
-            &section.file.display_path,
-            section.front.position_of("template"),
+            &document.template,
+            display,
+            document.front.position_of("template"),
         ));
     }
     let mut context = Context::new();
-    context.insert_value("section", site.values.section(&site.tree, id, rendered));
-    context.insert("current_path", &section.url);
-    let html = site.templates.render(&template, &context).map_err(|d| {
-        d.note(format!(
-            "while rendering {}",
-            section.file.display_path.display()
-        ))
-    })?;
+    let (name, value) = document.context;
+    context.insert_value(name, value);
+    context.insert("current_path", document.url);
+    let html = site
+        .templates
+        .render(&document.template, &context)
+        .map_err(|d| d.note(format!("while rendering {}", display.display())))?;
     let found = ids(&html);
     produced.diagnostics.extend(duplicate_ids(
         &found,
-        &section.file.display_path,
-        rendered,
-        &section.body,
-        section.body_line,
+        display,
+        document.rendered,
+        document.body,
+        document.body_line,
     ));
-    produced.page_ids = Some((section.url.clone(), found));
+    produced.page_ids = Some((document.url.to_string(), found));
     Ok(html.into_bytes())
 }
 
@@ -396,7 +411,7 @@ fn duplicate_ids(
             diagnostic = match heading {
                 Some(h) => {
                     let text =
-                        line_text(body, h.line + 1 - body_line.min(h.line + 1)).unwrap_or("");
+                        body_line_text(body, body_line, h.line).unwrap_or("");
                     diagnostic
                         .at(Location::new(file, h.line, h.column))
                         .snippet(text, text.chars().count())

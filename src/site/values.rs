@@ -93,21 +93,23 @@ impl Values {
         Obj::extend(&self.sections[id.0 as usize])
             .html("content", &rendered.html)
             .value("toc", toc_value(&rendered.toc))
-            .value(
-                "pages",
-                list(
-                    section
-                        .pages
-                        .iter()
-                        .map(|p| self.pages[p.0 as usize].clone()),
-                ),
-            )
+            .value("pages", self.page_list(section))
             .value(
                 "subsections",
                 list(ordered_subsections(tree, id).map(|s| self.sections[s.0 as usize].clone())),
             )
             .value("ancestors", list(ancestors))
             .build()
+    }
+
+    /// A section's published pages, in order.
+    fn page_list(&self, section: &Section) -> Value {
+        list(
+            section
+                .pages
+                .iter()
+                .map(|p| self.pages[p.0 as usize].clone()),
+        )
     }
 
     /// What `get_page`, `get_section` and `url_for` look things up in.
@@ -124,15 +126,7 @@ impl Values {
         let mut sections = HashMap::new();
         for section in &tree.sections {
             let with_pages = Obj::extend(&self.sections[section.id.0 as usize])
-                .value(
-                    "pages",
-                    list(
-                        section
-                            .pages
-                            .iter()
-                            .map(|p| self.pages[p.0 as usize].clone()),
-                    ),
-                )
+                .value("pages", self.page_list(section))
                 .build();
             sections.insert(section.file.content_path.clone(), with_pages);
             site_paths.insert(section.file.content_path.clone(), section.url.clone());

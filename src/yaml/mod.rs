@@ -295,6 +295,16 @@ impl<'d> Fields<'d> {
         }
     }
 
+    /// An error about the value of `key` in this mapping, underlining the value.
+    pub fn value_diagnostic(&self, key: &str, code: Code, message: String) -> Diagnostic {
+        self.doc.value_error(&self.key_path(key), code, message)
+    }
+
+    /// An error about `key` itself in this mapping, underlining the key.
+    pub fn key_diagnostic(&self, key: &str, code: Code, message: String) -> Diagnostic {
+        self.doc.key_error(&self.key_path(key), code, message)
+    }
+
     /// Take over the findings of a child reader.
     pub fn adopt(&mut self, child: Fields<'d>) {
         self.diagnostics.extend(child.diagnostics);
