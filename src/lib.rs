@@ -23,6 +23,7 @@ pub mod html;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod publish;
 pub mod site;
 pub mod templates;
 pub mod yaml;

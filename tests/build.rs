@@ -33,6 +33,9 @@ fn valid_fixture_html_matches_snapshots() {
         [
             "404.html",
             "about/index.html",
+            "formats/face-to-face/index.html",
+            "formats/index.html",
+            "formats/online/index.html",
             "groups/balint/index.html",
             "groups/index.html",
             "guide/first/index.html",
@@ -41,6 +44,9 @@ fn valid_fixture_html_matches_snapshots() {
             "index.html",
             "legacy/second.html",
             "old-second/index.html",
+            "topics/index.html",
+            "topics/meta/index.html",
+            "topics/reflective-practice/index.html",
         ]
     );
     for (path, html) in files {

@@ -13,7 +13,7 @@ use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::yaml::{Document, Fields, Segment, Value};
 
 pub use base_url::{BaseUrl, encode_path};
-pub use schema::{FieldRule, FieldType, Schema};
+pub use schema::{FieldRule, FieldType, Schema, StructuredDataType};
 
 /// The name of the config file at the site root.
 pub const CONFIG_FILE: &str = "site.yml";
@@ -29,6 +29,8 @@ pub struct Config {
     pub taxonomies: Vec<TaxonomyConfig>,
     pub markdown: MarkdownConfig,
     pub links: LinksConfig,
+    pub feeds: FeedsConfig,
+    pub related: RelatedConfig,
     pub output_dir: Option<PathBuf>,
     pub extra: serde_json::Value,
     #[serde(skip)]
@@ -81,6 +83,41 @@ pub struct LinksConfig {
     pub internal: Level,
 }
 
+/// Atom feeds for the site and its sections.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedsConfig {
+    pub enabled: bool,
+    /// Most recent entries per feed.
+    pub limit: usize,
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig {
+            enabled: true,
+            limit: 20,
+        }
+    }
+}
+
+/// How related pages are chosen.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedConfig {
+    /// How many related pages each page gets.
+    pub count: usize,
+    /// Taxonomies whose shared terms make pages related; empty means all.
+    pub taxonomies: Vec<String>,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        RelatedConfig {
+            count: 5,
+            taxonomies: Vec::new(),
+        }
+    }
+}
+
 /// Values given on the command line or by the environment, which win over the file.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -96,6 +133,8 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "taxonomies",
     "markdown",
     "links",
+    "feeds",
+    "related",
     "output_dir",
     "extra",
     "schemas",
@@ -106,6 +145,8 @@ const MARKDOWN_KEYS: &[&str] = &[
     "highlight_theme_dark",
 ];
 const LINKS_KEYS: &[&str] = &["internal"];
+const FEEDS_KEYS: &[&str] = &["enabled", "limit"];
+const RELATED_KEYS: &[&str] = &["count", "taxonomies"];
 const TAXONOMY_KEYS: &[&str] = &["name", "title", "paginate_by"];
 
 /// Front matter keys a taxonomy may not take, since pages already use them.
@@ -123,6 +164,7 @@ pub const RESERVED_NAMES: &[&str] = &[
     "search",
     "page_schema",
     "page_template",
+    "structured_data",
     "paginate_by",
     "sort_by",
 ];
@@ -194,8 +236,10 @@ impl Config {
 
         let markdown = read_markdown(&mut fields);
         let links = read_links(&mut fields);
+        let feeds = read_feeds(&mut fields);
         let taxonomies = read_taxonomies(&doc, &mut fields);
         let schemas = read_schemas(&mut fields, &taxonomies);
+        let related = read_related(&mut fields, &taxonomies);
 
         fields.reject_unknown(TOP_LEVEL_KEYS, CONFIG_FILE);
         if fields.has_errors() {
@@ -211,6 +255,8 @@ impl Config {
                 taxonomies,
                 markdown,
                 links,
+                feeds,
+                related,
                 output_dir,
                 extra,
                 schemas,
@@ -275,6 +321,49 @@ fn read_links(fields: &mut Fields<'_>) -> LinksConfig {
         }
         links.reject_unknown(LINKS_KEYS, "`links`");
         fields.adopt(links);
+    }
+    config
+}
+
+fn read_feeds(fields: &mut Fields<'_>) -> FeedsConfig {
+    let mut config = FeedsConfig::default();
+    if let Some(mut feeds) = fields.child("feeds") {
+        if let Some(enabled) = feeds.optional("enabled") {
+            config.enabled = enabled;
+        }
+        if let Some(limit) = feeds.optional("limit") {
+            config.limit = limit;
+        }
+        feeds.reject_unknown(FEEDS_KEYS, "`feeds`");
+        fields.adopt(feeds);
+    }
+    config
+}
+
+fn read_related(fields: &mut Fields<'_>, taxonomies: &[TaxonomyConfig]) -> RelatedConfig {
+    let mut config = RelatedConfig::default();
+    if let Some(mut related) = fields.child("related") {
+        if let Some(count) = related.optional("count") {
+            config.count = count;
+        }
+        if let Some(names) = related.optional::<Vec<String>>("taxonomies") {
+            let known: Vec<&str> = taxonomies.iter().map(|t| t.name.as_str()).collect();
+            for name in &names {
+                if !known.contains(&name.as_str()) {
+                    let diagnostic = related
+                        .value_diagnostic(
+                            "taxonomies",
+                            Code::NotAllowedValue,
+                            format!("`{name}` is not one of the site's taxonomies"),
+                        )
+                        .hint(crate::diagnostics::did_you_mean(name, &known));
+                    related.report(diagnostic);
+                }
+            }
+            config.taxonomies = names;
+        }
+        related.reject_unknown(RELATED_KEYS, "`related`");
+        fields.adopt(related);
     }
     config
 }
@@ -445,6 +534,16 @@ mod tests {
         let config = parse("title: T\nbase_url: https://e.org\ntaxonomies:\n  - topics\n  - name: audiences\n    paginate_by: 10\n").unwrap();
         assert_eq!(config.taxonomies[0].title, "Topics");
         assert_eq!(config.taxonomies[1].paginate_by, Some(10));
+    }
+
+    #[test]
+    fn feeds_and_related_have_defaults_and_are_checked() {
+        let config = parse("title: T\nbase_url: https://e.org\n").unwrap();
+        assert!(config.feeds.enabled);
+        assert_eq!((config.feeds.limit, config.related.count), (20, 5));
+        let errors = parse("title: T\nbase_url: https://e.org\ntaxonomies: [topics]\nrelated:\n  taxonomies: [topic]\nfeeds:\n  limt: 3\n").unwrap_err();
+        let hints: Vec<_> = errors.iter().filter_map(|e| e.hint.as_deref()).collect();
+        assert_eq!(hints, ["did you mean `limit`?", "did you mean `topics`?"]);
     }
 
     #[test]

@@ -15,6 +15,56 @@ pub struct Schema {
     pub name: String,
     pub description: Option<String>,
     pub fields: Vec<FieldRule>,
+    /// The schema.org type pages of this schema describe.
+    pub structured_data: Option<StructuredDataType>,
+}
+
+/// The schema.org types signposter can describe a page as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StructuredDataType {
+    WebPage,
+    MedicalWebPage,
+    Article,
+    Organization,
+    Event,
+}
+
+impl StructuredDataType {
+    pub const NAMES: &'static [&'static str] = &[
+        "WebPage",
+        "MedicalWebPage",
+        "Article",
+        "Organization",
+        "Event",
+    ];
+
+    pub fn parse(name: &str) -> Option<StructuredDataType> {
+        Some(match name {
+            "WebPage" => StructuredDataType::WebPage,
+            "MedicalWebPage" => StructuredDataType::MedicalWebPage,
+            "Article" => StructuredDataType::Article,
+            "Organization" => StructuredDataType::Organization,
+            "Event" => StructuredDataType::Event,
+            _ => return None,
+        })
+    }
+
+    /// Read a type name from a field, reporting a suggestion when it is unknown.
+    pub fn read(fields: &mut Fields<'_>, key: &str) -> Option<StructuredDataType> {
+        let name = fields.optional::<String>(key)?;
+        let parsed = StructuredDataType::parse(&name);
+        if parsed.is_none() {
+            let diagnostic = fields
+                .value_diagnostic(
+                    key,
+                    Code::NotAllowedValue,
+                    format!("`{name}` is not a structured data type signposter knows"),
+                )
+                .hint(did_you_mean(&name, StructuredDataType::NAMES));
+            fields.report(diagnostic);
+        }
+        parsed
+    }
 }
 
 /// One field a schema allows or requires.
@@ -67,7 +117,7 @@ pub enum FieldType {
     },
 }
 
-const SCHEMA_KEYS: &[&str] = &["description", "fields"];
+const SCHEMA_KEYS: &[&str] = &["description", "fields", "structured_data"];
 const RULE_KEYS: &[&str] = &["type", "required", "description", "values", "label"];
 const TYPE_NAMES: &[&str] = &[
     "string", "date", "url", "email", "integer", "boolean", "list", "enum",
@@ -81,6 +131,7 @@ impl Schema {
         taxonomies: &[TaxonomyConfig],
     ) -> Option<Schema> {
         let description = fields.optional::<String>("description");
+        let structured_data = StructuredDataType::read(fields, "structured_data");
         let mut rules = Vec::new();
         if let Some(mut all) = fields.child("fields") {
             for (field_name, _) in all.remaining() {
@@ -106,6 +157,7 @@ impl Schema {
             name: name.to_string(),
             description,
             fields: rules,
+            structured_data,
         })
     }
 

@@ -45,6 +45,8 @@ pub struct FrontMatter {
     pub page_schema: Option<String>,
     /// Sections only: how many pages per listing page.
     pub paginate_by: Option<usize>,
+    /// The schema.org type to describe this page (or, on a section, its pages) as.
+    pub structured_data: Option<crate::config::StructuredDataType>,
     /// File line and column of each top-level key, for findings about values.
     #[serde(skip)]
     pub key_positions: BTreeMap<String, (u32, u32)>,
@@ -77,6 +79,7 @@ const COMMON_KEYS: &[&str] = &[
     "extra",
     "date",
     "updated",
+    "structured_data",
 ];
 const PAGE_KEYS: &[&str] = &["draft"];
 const SECTION_KEYS: &[&str] = &["page_template", "page_schema", "paginate_by"];
@@ -109,6 +112,7 @@ pub fn read(
         front.extra = extra;
     }
     front.aliases = fields.optional("aliases").unwrap_or_default();
+    front.structured_data = crate::config::StructuredDataType::read(&mut fields, "structured_data");
     if let Some(slug) = fields.optional::<String>("slug") {
         match check_slug(&slug) {
             Ok(clean) => front.slug = Some(clean),

@@ -528,20 +528,7 @@ impl<'a> Loader<'a> {
         }
         let pages = &self.tree.pages;
         for (section, mut ids) in self.tree.sections.iter_mut().zip(by_section) {
-            ids.sort_by(|a, b| {
-                let (a, b) = (&pages[a.0 as usize], &pages[b.0 as usize]);
-                let weight = |p: &Page| p.front.weight.unwrap_or(i64::MAX);
-                weight(a)
-                    .cmp(&weight(b))
-                    .then_with(|| b.front.date.cmp(&a.front.date))
-                    .then_with(|| {
-                        a.front
-                            .title
-                            .to_lowercase()
-                            .cmp(&b.front.title.to_lowercase())
-                    })
-                    .then_with(|| a.file.content_path.cmp(&b.file.content_path))
-            });
+            ids.sort_by(|a, b| compare_pages(&pages[a.0 as usize], &pages[b.0 as usize]));
             section.pages = ids;
         }
         for section in &self.tree.sections {
@@ -550,6 +537,21 @@ impl<'a> Loader<'a> {
             }
         }
     }
+}
+
+/// Display order of pages in a listing: weight, then newest date, then title.
+pub fn compare_pages(a: &Page, b: &Page) -> std::cmp::Ordering {
+    let weight = |p: &Page| p.front.weight.unwrap_or(i64::MAX);
+    weight(a)
+        .cmp(&weight(b))
+        .then_with(|| b.front.date.cmp(&a.front.date))
+        .then_with(|| {
+            a.front
+                .title
+                .to_lowercase()
+                .cmp(&b.front.title.to_lowercase())
+        })
+        .then_with(|| a.file.content_path.cmp(&b.file.content_path))
 }
 
 /// `a/b/c.md` → `a/b`; `c.md` → ``.

@@ -41,6 +41,8 @@ pub struct Rendered {
     pub html: String,
     /// Everything before `<!-- more -->`, or else the first paragraph.
     pub summary: String,
+    /// The summary as plain text, for descriptions.
+    pub summary_text: String,
     pub toc: Vec<TocEntry>,
     pub headings: Vec<Heading>,
     /// Internal links, to check once the site is built.
@@ -147,6 +149,7 @@ impl MarkdownRenderer {
         };
         let summary_stream = summary_emitter.emit(summary_events);
         pulldown_cmark::html::push_html(&mut out.summary, summary_stream.into_iter());
+        out.summary_text = collapse_whitespace(&summary_emitter.text);
 
         out.word_count = out.text.split_whitespace().count();
         out.toc = toc::build(&out.headings);

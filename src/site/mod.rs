@@ -5,6 +5,8 @@
 //! as it can, so a single run shows every problem. Only a build without
 //! errors is swapped into the output folder.
 
+mod feeds;
+mod plan;
 mod render;
 mod routes;
 pub mod sink;
@@ -17,11 +19,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::{Config, Overrides};
-use crate::content::{ContentTree, LoadOptions};
+use crate::content::{ContentTree, LoadOptions, PageId};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 use crate::links::Resolver;
 use crate::markdown::{Highlighter, Input, MarkdownRenderer, Rendered};
 use crate::output::OutputDir;
+use crate::publish::related::related_pages;
+use crate::publish::{Backlinks, Taxonomies};
 use crate::templates::{Templates, Theme};
 
 pub use render::Rendering;
@@ -50,23 +54,33 @@ pub struct BuildOptions {
     pub force: bool,
 }
 
+/// Everything known about the site's content once it is loaded: what the
+/// template values and the published extras are built from.
+pub struct Model {
+    pub config: Config,
+    pub tree: ContentTree,
+    /// Rendered bodies, by page id and by section id.
+    pub pages_md: Vec<Rendered>,
+    pub sections_md: Vec<Rendered>,
+    pub taxonomies: Taxonomies,
+    /// Related pages, by page id.
+    pub related: Vec<Vec<PageId>>,
+    pub backlinks: Backlinks,
+}
+
 /// A loaded site: everything read, validated and rendered to Markdown HTML.
 pub struct Site {
     pub root: PathBuf,
-    pub config: Config,
-    pub tree: ContentTree,
+    pub model: Model,
     pub theme: Theme,
     templates: Templates,
     /// Whether every template parsed; if not, pages are not rendered.
     templates_ok: bool,
     pub markdown: MarkdownRenderer,
-    /// Rendered bodies, by page id and by section id.
-    pub pages_md: Vec<Rendered>,
-    pub sections_md: Vec<Rendered>,
     pub values: Values,
     pub routes: Routes,
     /// Every output file and the job that makes it.
-    plan: Vec<(crate::output::OutputPath, render::Job)>,
+    plan: Vec<(crate::output::OutputPath, plan::Job)>,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
 }
@@ -155,29 +169,41 @@ impl Site {
             diagnostics.extend(rendered.diagnostics.iter().cloned());
         }
 
-        let values = timings.time("values", || {
-            Values::build(&config, &tree, &pages_md, &sections_md)
+        let (taxonomies, found) = timings.time("taxonomies", || Taxonomies::build(&config, &tree));
+        diagnostics.extend(found);
+        let related = timings.time("related", || {
+            related_pages(&tree, &taxonomies, &config.related)
         });
-        let mut site = Site {
-            root: options.root.clone(),
+        let backlinks = timings.time("backlinks", || {
+            Backlinks::build(&tree, &pages_md, &sections_md)
+        });
+        let model = Model {
             config,
             tree,
+            pages_md,
+            sections_md,
+            taxonomies,
+            related,
+            backlinks,
+        };
+        let values = timings.time("values", || Values::build(&model));
+        let mut site = Site {
+            root: options.root.clone(),
+            model,
             theme,
             templates,
             templates_ok,
             markdown,
-            pages_md,
-            sections_md,
             values,
             routes: Routes::default(),
             plan: Vec::new(),
             diagnostics,
             timings,
         };
-        let lookup = site.values.lookup(&site.config, &site.tree);
+        let lookup = site.values.lookup(&site.model);
         site.templates.install(lookup, site.values.site.clone());
         let start = Instant::now();
-        let found = render::plan_routes(&mut site);
+        let found = plan::plan_routes(&mut site);
         site.timings.record("routes", start.elapsed());
         site.diagnostics.extend(found);
         Ok(site)
@@ -213,7 +239,7 @@ impl Site {
     pub fn output_dir(&self, requested: Option<&Path>) -> PathBuf {
         requested
             .map(Path::to_path_buf)
-            .or_else(|| self.config.output_dir.clone())
+            .or_else(|| self.model.config.output_dir.clone())
             .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTPUT_DIR))
     }
 }
@@ -255,10 +281,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .filter(|d| d.severity == Severity::Warning)
         .collect();
     Ok(BuildReport {
-        pages: site.tree.pages.len(),
-        sections: site.tree.sections.len(),
+        pages: site.model.tree.pages.len(),
+        sections: site.model.tree.sections.len(),
         files: rendering.written.len(),
-        drafts_skipped: site.tree.drafts.len(),
+        drafts_skipped: site.model.tree.drafts.len(),
         kept,
         output,
         warnings,

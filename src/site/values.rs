@@ -1,13 +1,18 @@
-//! Building the `site`, `page` and `section` values templates see, once per
-//! build. Listing values are shared between pages, never rebuilt per render.
+//! Building the `site`, `page`, `section`, `taxonomy`, `term` and `paginator`
+//! values templates see, once per build. Listing values are shared between
+//! pages (Tera values are reference-counted), never rebuilt per render.
 
 use std::collections::HashMap;
 
-use crate::config::Config;
-use crate::content::{ContentTree, Page, PageId, Section, SectionId, slugify};
+use crate::config::{Config, StructuredDataType};
+use crate::content::{ContentRef, ContentTree, FrontMatter, Page, PageId, Section, SectionId};
 use crate::markdown::{Rendered, TocEntry};
+use crate::publish::structured_data::{Subject, json_ld};
+use crate::publish::{Taxonomy, Term};
 use crate::templates::context::{list, or_none};
 use crate::templates::{Lookup, Obj, Value};
+
+use super::Model;
 
 /// Template values for the whole site.
 pub struct Values {
@@ -16,62 +21,95 @@ pub struct Values {
     pub pages: Vec<Value>,
     /// One summary per section (no page list), by section id.
     pub sections: Vec<Value>,
-}
-
-/// The site path of a taxonomy term's page.
-pub fn term_path(taxonomy: &str, term: &str) -> String {
-    format!("/{taxonomy}/{}/", slugify(term))
+    /// Each taxonomy with its terms, in config order.
+    pub taxonomies: Vec<Value>,
 }
 
 /// Words per minute used for reading time, a common estimate for web text.
 const READING_SPEED: usize = 200;
+/// Meta descriptions are cut to about what search results show.
+const DESCRIPTION_LENGTH: usize = 160;
+
+/// One page of a paginated listing.
+pub struct PagerPage<'a> {
+    /// 1-based.
+    pub number: usize,
+    pub total: usize,
+    pub pages: &'a [PageId],
+    /// Site path of the listing's first page, e.g. `/research/`.
+    pub base: &'a str,
+}
+
+impl PagerPage<'_> {
+    /// Site path of page `number` of a listing at `base`.
+    pub fn path(base: &str, number: usize) -> String {
+        if number <= 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{number}/")
+        }
+    }
+}
 
 impl Values {
-    pub fn build(
-        config: &Config,
-        tree: &ContentTree,
-        pages_md: &[Rendered],
-        sections_md: &[Rendered],
-    ) -> Values {
+    pub fn build(model: &Model) -> Values {
+        let Model { config, tree, .. } = model;
         let sections: Vec<Value> = tree
             .sections
             .iter()
-            .map(|s| section_summary(config, tree, s, &sections_md[s.id.0 as usize]))
+            .map(|s| section_summary(model, s))
             .collect();
         let pages: Vec<Value> = tree
             .pages
             .iter()
-            .map(|p| {
-                page_summary(
-                    config,
-                    p,
-                    &pages_md[p.id.0 as usize],
-                    &sections[p.section.0 as usize],
-                )
-            })
+            .map(|p| page_summary(model, p, &sections[p.section.0 as usize]))
             .collect();
-        let site = site_value(config, tree, &sections);
+        let taxonomies: Vec<Value> = model
+            .taxonomies
+            .list
+            .iter()
+            .map(|t| taxonomy_value(config, t))
+            .collect();
+        let site = site_value(model, &sections, &taxonomies);
         Values {
             site,
             pages,
             sections,
+            taxonomies,
         }
     }
 
     /// Everything a page template gets as `page`.
-    pub fn page(&self, tree: &ContentTree, id: PageId, rendered: &Rendered) -> Value {
+    pub fn page(&self, model: &Model, id: PageId, rendered: &Rendered) -> Value {
+        let tree = &model.tree;
         let page = tree.page(id);
         let (previous, next) = tree.neighbours(id);
-        let mut ancestors: Vec<Value> = tree
-            .ancestors(page.section)
-            .into_iter()
-            .map(|s| self.sections[s.0 as usize].clone())
-            .collect();
-        ancestors.push(self.sections[page.section.0 as usize].clone());
+        let mut ancestors: Vec<SectionId> = tree.ancestors(page.section);
+        ancestors.push(page.section);
+        let related = model.related[id.0 as usize]
+            .iter()
+            .map(|p| self.pages[p.0 as usize].clone());
+        let kind = page
+            .front
+            .structured_data
+            .or_else(|| {
+                page.schema
+                    .as_ref()
+                    .and_then(|s| model.config.schemas.get(s))
+                    .and_then(|s| s.structured_data)
+            })
+            .unwrap_or(StructuredDataType::WebPage);
         Obj::extend(&self.pages[id.0 as usize])
             .html("content", &rendered.html)
             .value("toc", toc_value(&rendered.toc))
-            .value("ancestors", list(ancestors))
+            .value(
+                "ancestors",
+                list(
+                    ancestors
+                        .iter()
+                        .map(|s| self.sections[s.0 as usize].clone()),
+                ),
+            )
             .value(
                 "previous",
                 or_none(previous.map(|p| self.pages[p.0 as usize].clone())),
@@ -80,40 +118,146 @@ impl Values {
                 "next",
                 or_none(next.map(|p| self.pages[p.0 as usize].clone())),
             )
+            .value("related", list(related))
+            .value("backlinks", self.backlinks(model, &page.url))
+            .html(
+                "json_ld",
+                &self.json_ld(model, &page.front, &page.url, &ancestors, kind),
+            )
             .build()
     }
 
     /// Everything a section template gets as `section`.
-    pub fn section(&self, tree: &ContentTree, id: SectionId, rendered: &Rendered) -> Value {
+    pub fn section(&self, model: &Model, id: SectionId, rendered: &Rendered) -> Value {
+        let tree = &model.tree;
         let section = tree.section(id);
-        let ancestors = tree
-            .ancestors(id)
-            .into_iter()
-            .map(|s| self.sections[s.0 as usize].clone());
+        let ancestors = tree.ancestors(id);
+        let kind = section
+            .front
+            .structured_data
+            .unwrap_or(StructuredDataType::WebPage);
+        let json_ld = self.json_ld(model, &section.front, &section.url, &ancestors, kind);
         Obj::extend(&self.sections[id.0 as usize])
             .html("content", &rendered.html)
             .value("toc", toc_value(&rendered.toc))
-            .value("pages", self.page_list(section))
+            .value("pages", self.page_list(&section.pages))
             .value(
                 "subsections",
                 list(ordered_subsections(tree, id).map(|s| self.sections[s.0 as usize].clone())),
             )
-            .value("ancestors", list(ancestors))
+            .value(
+                "ancestors",
+                list(
+                    ancestors
+                        .iter()
+                        .map(|s| self.sections[s.0 as usize].clone()),
+                ),
+            )
+            .value("backlinks", self.backlinks(model, &section.url))
+            .html("json_ld", &json_ld)
             .build()
     }
 
-    /// A section's published pages, in order.
-    fn page_list(&self, section: &Section) -> Value {
-        list(
-            section
-                .pages
-                .iter()
-                .map(|p| self.pages[p.0 as usize].clone()),
+    /// A term with its pages, for `term.html`.
+    pub fn term(&self, model: &Model, taxonomy: &Taxonomy, term: &Term) -> Value {
+        let path = taxonomy.term_path(term);
+        Obj::new()
+            .text("name", &term.name)
+            .text("slug", &term.slug)
+            .text("url", &model.config.base_url.url(&path))
+            .text("permalink", &model.config.base_url.permalink(&path))
+            .text("site_path", &path)
+            .int("page_count", term.pages.len() as i64)
+            .value("pages", self.page_list(&term.pages))
+            .build()
+    }
+
+    /// Paging details for one page of a listing.
+    pub fn paginator(&self, model: &Model, pager: &PagerPage<'_>) -> Value {
+        let url = |n: usize| model.config.base_url.url(&PagerPage::path(pager.base, n));
+        let links = (1..=pager.total).map(|n| {
+            Obj::new()
+                .int("number", n as i64)
+                .text("url", &url(n))
+                .flag("is_current", n == pager.number)
+                .build()
+        });
+        Obj::new()
+            .int("number", pager.number as i64)
+            .int("total_pages", pager.total as i64)
+            .value("pages", self.page_list(pager.pages))
+            .value(
+                "previous",
+                or_none((pager.number > 1).then(|| Value::from(url(pager.number - 1)))),
+            )
+            .value(
+                "next",
+                or_none((pager.number < pager.total).then(|| Value::from(url(pager.number + 1)))),
+            )
+            .text("first", &url(1))
+            .text("last", &url(pager.total))
+            .value("links", list(links))
+            .build()
+    }
+
+    fn page_list(&self, ids: &[PageId]) -> Value {
+        list(ids.iter().map(|p| self.pages[p.0 as usize].clone()))
+    }
+
+    fn backlinks(&self, model: &Model, site_path: &str) -> Value {
+        let mut linking: Vec<&ContentRef> = model.backlinks.to(site_path).iter().collect();
+        let title = |r: &ContentRef| match r {
+            ContentRef::Page(id) => model.tree.page(*id).front.title.to_lowercase(),
+            ContentRef::Section(id) => model.tree.section(*id).front.title.to_lowercase(),
+            _ => String::new(),
+        };
+        linking.sort_by_key(|r| title(r));
+        list(linking.into_iter().filter_map(|r| match r {
+            ContentRef::Page(id) => Some(self.pages[id.0 as usize].clone()),
+            ContentRef::Section(id) => Some(self.sections[id.0 as usize].clone()),
+            _ => None,
+        }))
+    }
+
+    fn json_ld(
+        &self,
+        model: &Model,
+        front: &FrontMatter,
+        url: &str,
+        ancestors: &[SectionId],
+        kind: StructuredDataType,
+    ) -> String {
+        let base = &model.config.base_url;
+        let mut trail: Vec<(&str, String)> = ancestors
+            .iter()
+            .map(|s| {
+                let section = model.tree.section(*s);
+                let name = if section.parent.is_none() {
+                    "Home"
+                } else {
+                    section.front.title.as_str()
+                };
+                (name, base.permalink(&section.url))
+            })
+            .collect();
+        let permalink = base.permalink(url);
+        if !(trail.is_empty() && url == "/") {
+            trail.push((front.title.as_str(), permalink.clone()));
+        }
+        json_ld(
+            &model.config,
+            &Subject {
+                front,
+                permalink: &permalink,
+                kind,
+                trail,
+            },
         )
     }
 
-    /// What `get_page`, `get_section` and `url_for` look things up in.
-    pub fn lookup(&self, config: &Config, tree: &ContentTree) -> Lookup {
+    /// What `get_page`, `get_section`, `get_taxonomy` and `url_for` look things up in.
+    pub fn lookup(&self, model: &Model) -> Lookup {
+        let tree = &model.tree;
         let mut site_paths: HashMap<String, String> = HashMap::new();
         let mut pages = HashMap::new();
         for page in &tree.pages {
@@ -126,7 +270,7 @@ impl Values {
         let mut sections = HashMap::new();
         for section in &tree.sections {
             let with_pages = Obj::extend(&self.sections[section.id.0 as usize])
-                .value("pages", self.page_list(section))
+                .value("pages", self.page_list(&section.pages))
                 .build();
             sections.insert(section.file.content_path.clone(), with_pages);
             site_paths.insert(section.file.content_path.clone(), section.url.clone());
@@ -134,11 +278,19 @@ impl Values {
         for asset in &tree.assets {
             site_paths.insert(asset.content_path.clone(), asset.url.clone());
         }
+        let taxonomies = model
+            .taxonomies
+            .list
+            .iter()
+            .zip(&self.taxonomies)
+            .map(|(t, v)| (t.name.clone(), v.clone()))
+            .collect();
         Lookup {
             pages,
             sections,
+            taxonomies,
             site_paths,
-            base_url: config.base_url.clone(),
+            base_url: model.config.base_url.clone(),
         }
     }
 }
@@ -165,7 +317,23 @@ pub fn ordered_subsections(
     ids.into_iter()
 }
 
-fn site_value(config: &Config, tree: &ContentTree, sections: &[Value]) -> Value {
+/// Whether a section's own pages are dated, and so it has an Atom feed.
+pub fn section_has_feed(config: &Config, tree: &ContentTree, id: SectionId) -> bool {
+    config.feeds.enabled
+        && tree
+            .section(id)
+            .pages
+            .iter()
+            .any(|p| tree.page(*p).front.date.is_some())
+}
+
+/// Whether the site has an Atom feed: feeds are on and some page is dated.
+pub fn site_has_feed(config: &Config, tree: &ContentTree) -> bool {
+    config.feeds.enabled && tree.pages.iter().any(|p| p.front.date.is_some())
+}
+
+fn site_value(model: &Model, sections: &[Value], taxonomies: &[Value]) -> Value {
+    let Model { config, tree, .. } = model;
     fn nav(tree: &ContentTree, id: SectionId, sections: &[Value]) -> Value {
         list(ordered_subsections(tree, id).map(|s| {
             Obj::extend(&sections[s.0 as usize])
@@ -173,23 +341,20 @@ fn site_value(config: &Config, tree: &ContentTree, sections: &[Value]) -> Value 
                 .build()
         }))
     }
-    let taxonomies = list(config.taxonomies.iter().map(|t| {
-        Obj::new()
-            .text("name", &t.name)
-            .text("title", &t.title)
-            .text("url", &config.base_url.url(&format!("/{}/", t.name)))
-            .build()
-    }));
+    let feed_url =
+        site_has_feed(config, tree).then(|| Value::from(config.base_url.url("/atom.xml")));
     Obj::new()
         .text("title", &config.title)
         .maybe_text("description", config.description.as_deref())
         .text("language", &config.language)
+        .text("locale", &config.language.replace('-', "_"))
         .text("base_url", &config.base_url.as_str())
         .text("url", config.base_url.prefix())
         .json("extra", &config.extra)
         .value("home", sections[0].clone())
         .value("sections", nav(tree, SectionId(0), sections))
-        .value("taxonomies", taxonomies)
+        .value("taxonomies", list(taxonomies.iter().cloned()))
+        .value("feed_url", or_none(feed_url))
         .text(
             "generator",
             concat!("signposter ", env!("CARGO_PKG_VERSION")),
@@ -198,11 +363,33 @@ fn site_value(config: &Config, tree: &ContentTree, sections: &[Value]) -> Value 
         .build()
 }
 
+fn taxonomy_value(config: &Config, taxonomy: &Taxonomy) -> Value {
+    let path = taxonomy.site_path();
+    let terms = taxonomy.terms.iter().map(|term| {
+        let term_path = taxonomy.term_path(term);
+        Obj::new()
+            .text("name", &term.name)
+            .text("slug", &term.slug)
+            .text("url", &config.base_url.url(&term_path))
+            .text("site_path", &term_path)
+            .int("page_count", term.pages.len() as i64)
+            .build()
+    });
+    Obj::new()
+        .text("name", &taxonomy.name)
+        .text("title", &taxonomy.title)
+        .text("url", &config.base_url.url(&path))
+        .text("permalink", &config.base_url.permalink(&path))
+        .text("site_path", &path)
+        .value("terms", list(terms))
+        .build()
+}
+
 /// What pages and sections have in common, for building their values.
 struct Document<'a> {
     url: &'a str,
     content_path: &'a str,
-    front: &'a crate::content::FrontMatter,
+    front: &'a FrontMatter,
     rendered: &'a Rendered,
 }
 
@@ -214,27 +401,26 @@ fn common(config: &Config, document: &Document<'_>, obj: Obj) -> Obj {
         front,
         rendered,
     } = *document;
-    let taxonomies = config
-        .taxonomies
-        .iter()
-        .map(|t| {
-            let terms = front.terms(&t.name).iter().map(|term| {
-                let path = term_path(&t.name, term);
-                Obj::new()
-                    .text("name", term)
-                    .text("slug", &slugify(term))
-                    .text("url", &config.base_url.url(&path))
-                    .build()
-            });
-            (t.name.clone(), list(terms))
-        })
-        .collect::<Vec<_>>();
     let mut taxonomy_map = tera::Map::default();
-    for (name, terms) in taxonomies {
-        taxonomy_map.insert(name.into(), terms);
+    for taxonomy in &config.taxonomies {
+        let terms = front.terms(&taxonomy.name).iter().map(|term| {
+            let slug = crate::content::slugify(term);
+            let path = format!("/{}/{slug}/", taxonomy.name);
+            Obj::new()
+                .text("name", term)
+                .text("slug", &slug)
+                .text("url", &config.base_url.url(&path))
+                .build()
+        });
+        taxonomy_map.insert(taxonomy.name.clone().into(), list(terms));
     }
+    let meta_description = front
+        .description
+        .clone()
+        .unwrap_or_else(|| shorten(&rendered.summary_text, DESCRIPTION_LENGTH));
     obj.text("title", &front.title)
         .maybe_text("description", front.description.as_deref())
+        .text("meta_description", &meta_description)
         .html("summary", &rendered.summary)
         .maybe_text("date", front.date.map(|d| d.to_string()).as_deref())
         .maybe_text("updated", front.updated.map(|d| d.to_string()).as_deref())
@@ -253,7 +439,29 @@ fn common(config: &Config, document: &Document<'_>, obj: Obj) -> Obj {
         .flag("has_code", rendered.has_highlighting)
 }
 
-fn page_summary(config: &Config, page: &Page, rendered: &Rendered, section: &Value) -> Value {
+/// Cut `text` at a word boundary to at most `limit` characters, adding an ellipsis.
+fn shorten(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(limit.saturating_sub(1)).collect();
+    let at_word_end = text[cut.len()..].starts_with(char::is_whitespace);
+    if !at_word_end {
+        if let Some(space) = cut.rfind(' ') {
+            cut.truncate(space);
+        }
+    }
+    cut.truncate(
+        cut.trim_end_matches(|c: char| c.is_ascii_punctuation())
+            .len(),
+    );
+    cut.push('…');
+    cut
+}
+
+fn page_summary(model: &Model, page: &Page, section: &Value) -> Value {
+    let config = &model.config;
+    let rendered = &model.pages_md[page.id.0 as usize];
     let obj = Obj::new().text("kind", "page");
     // Every field of the page's schema is present, `none` when unset, so
     // templates can test `{% if page.fields.url %}` without special cases.
@@ -282,47 +490,38 @@ fn page_summary(config: &Config, page: &Page, rendered: &Rendered, section: &Val
             }
         }
     }
-    common(
-        config,
-        &Document {
-            url: &page.url,
-            content_path: &page.file.content_path,
-            front: &page.front,
-            rendered,
-        },
-        obj,
-    )
-    .json("fields", &serde_json::Value::Object(fields))
-    .value("facts", list(facts))
-    .maybe_text("schema", page.schema.as_deref())
-    .value("section", section.clone())
-    .build()
+    let document = Document {
+        url: &page.url,
+        content_path: &page.file.content_path,
+        front: &page.front,
+        rendered,
+    };
+    common(config, &document, obj)
+        .json("fields", &serde_json::Value::Object(fields))
+        .value("facts", list(facts))
+        .maybe_text("schema", page.schema.as_deref())
+        .value("section", section.clone())
+        .build()
 }
 
-fn section_summary(
-    config: &Config,
-    tree: &ContentTree,
-    section: &Section,
-    rendered: &Rendered,
-) -> Value {
+fn section_summary(model: &Model, section: &Section) -> Value {
+    let Model { config, tree, .. } = model;
+    let rendered = &model.sections_md[section.id.0 as usize];
     let obj = Obj::new().text("kind", "section");
-    common(
-        config,
-        &Document {
-            url: &section.url,
-            content_path: &section.file.content_path,
-            front: &section.front,
-            rendered,
-        },
-        obj,
-    )
-    .flag("is_home", section.parent.is_none())
-    .int("page_count", section.pages.len() as i64)
-    .int(
-        "subsection_count",
-        tree.section(section.id).subsections.len() as i64,
-    )
-    .build()
+    let document = Document {
+        url: &section.url,
+        content_path: &section.file.content_path,
+        front: &section.front,
+        rendered,
+    };
+    let feed = section_has_feed(config, tree, section.id)
+        .then(|| Value::from(config.base_url.url(&format!("{}atom.xml", section.url))));
+    common(config, &document, obj)
+        .flag("is_home", section.parent.is_none())
+        .int("page_count", section.pages.len() as i64)
+        .int("subsection_count", section.subsections.len() as i64)
+        .value("feed_url", or_none(feed))
+        .build()
 }
 
 fn toc_value(entries: &[TocEntry]) -> Value {
@@ -334,4 +533,16 @@ fn toc_value(entries: &[TocEntry]) -> Value {
             .value("children", toc_value(&e.children))
             .build()
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn descriptions_are_cut_at_a_word() {
+        assert_eq!(shorten("short", 160), "short");
+        assert_eq!(shorten("one two three four", 12), "one two…");
+        assert_eq!(shorten("one two, three", 9), "one two…");
+    }
 }

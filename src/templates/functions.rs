@@ -13,6 +13,8 @@ use crate::date::Date;
 pub struct Lookup {
     pub pages: HashMap<String, Value>,
     pub sections: HashMap<String, Value>,
+    /// Each taxonomy with its terms, by name.
+    pub taxonomies: HashMap<String, Value>,
     /// Site path of every page, section and content asset, by content path.
     pub site_paths: HashMap<String, String>,
     pub base_url: BaseUrl,
@@ -27,6 +29,7 @@ impl Lookup {
         Lookup {
             pages: HashMap::new(),
             sections: HashMap::new(),
+            taxonomies: HashMap::new(),
             site_paths: HashMap::new(),
             base_url,
         }
@@ -45,7 +48,7 @@ impl Lookup {
 }
 
 /// The names of the functions [`register_functions`] adds.
-pub const FUNCTIONS: &[&str] = &["get_page", "get_section", "url_for"];
+pub const FUNCTIONS: &[&str] = &["get_page", "get_section", "get_taxonomy", "url_for"];
 /// The names of the filters [`register_filters`] adds.
 pub const FILTERS: &[&str] = &["date", "json", "slugify"];
 
@@ -86,6 +89,22 @@ pub fn register_functions(tera: &mut Tera, cell: LookupCell) {
                 .cloned()
                 .ok_or_else(|| {
                     Error::message(format!("get_section: there is no section at content/{key}"))
+                })
+        },
+    );
+    let taxonomies = cell.clone();
+    tera.register_function(
+        "get_taxonomy",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let name: &str = kwargs.must_get("name")?;
+            Lookup::current(&taxonomies)
+                .taxonomies
+                .get(name)
+                .cloned()
+                .ok_or_else(|| {
+                    Error::message(format!(
+                        "get_taxonomy: there is no taxonomy called `{name}` in site.yml"
+                    ))
                 })
         },
     );
@@ -163,6 +182,7 @@ mod tests {
         let lookup = Lookup {
             pages: HashMap::from([("research/review.md".to_string(), Value::from("the review"))]),
             sections: HashMap::new(),
+            taxonomies: HashMap::from([("topics".to_string(), Value::from("the topics"))]),
             site_paths: HashMap::from([(
                 "research/review.md".to_string(),
                 "/research/review/".to_string(),
@@ -212,6 +232,10 @@ mod tests {
         assert_eq!(
             render("{{ url_for(path='/style.css', absolute=true) }}", &c).unwrap(),
             "https://e.org/sub/style.css"
+        );
+        assert_eq!(
+            render("{{ get_taxonomy(name='topics') }}", &c).unwrap(),
+            "the topics"
         );
         let error = render("{{ get_page(path='nope.md') }}", &c).unwrap_err();
         assert!(error.to_string().contains("content/nope.md"), "{error}");

@@ -16,7 +16,7 @@ use crate::config::BaseUrl;
 use crate::diagnostics::{Code, Diagnostic, Location, line_text};
 
 pub use context::Obj;
-pub use functions::{Lookup, LookupCell};
+pub use functions::{Lookup, LookupCell, script_safe_json};
 pub use tera::Value;
 pub use theme::{StaticFile, StaticSource, TemplateSource, Theme};
 

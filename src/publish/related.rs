@@ -1,0 +1,145 @@
+//! Related pages: for each page, the pages sharing the most terms with it.
+//!
+//! Scores add up in a dense array per page, so the cost is the total length
+//! of the term lists a page touches. Very common terms contribute only the
+//! pages nearest in their list, which bounds the work on large sites.
+
+use rayon::prelude::*;
+
+use crate::config::RelatedConfig;
+use crate::content::{ContentTree, PageId, compare_pages};
+
+use super::Taxonomies;
+
+/// Past this many pages, a term contributes only its nearest neighbours.
+const TERM_WINDOW: usize = 1000;
+
+/// Related pages for every page, by page id, best first.
+pub fn related_pages(
+    tree: &ContentTree,
+    taxonomies: &Taxonomies,
+    config: &RelatedConfig,
+) -> Vec<Vec<PageId>> {
+    if config.count == 0 || tree.pages.is_empty() {
+        return vec![Vec::new(); tree.pages.len()];
+    }
+    // Each page's terms as (term list, position of the page in it, weight).
+    let mut memberships: Vec<Vec<(&[PageId], usize, f32)>> = vec![Vec::new(); tree.pages.len()];
+    let total = tree.pages.len() as f32;
+    for taxonomy in &taxonomies.list {
+        if !config.taxonomies.is_empty() && !config.taxonomies.contains(&taxonomy.name) {
+            continue;
+        }
+        for term in &taxonomy.terms {
+            // Rarer shared terms say more about two pages; they break ties.
+            let weight = (total / term.pages.len() as f32).ln() + 1.0;
+            for (position, id) in term.pages.iter().enumerate() {
+                memberships[id.0 as usize].push((term.pages.as_slice(), position, weight));
+            }
+        }
+    }
+    (0..tree.pages.len())
+        .into_par_iter()
+        .map_init(
+            || (vec![(0u16, 0f32); tree.pages.len()], Vec::<usize>::new()),
+            |(scores, touched), index| {
+                for &(pages, position, weight) in &memberships[index] {
+                    let start = position.saturating_sub(TERM_WINDOW / 2);
+                    let end = (start + TERM_WINDOW).min(pages.len());
+                    for other in &pages[start..end] {
+                        let other = other.0 as usize;
+                        if other == index {
+                            continue;
+                        }
+                        let score = &mut scores[other];
+                        if score.0 == 0 {
+                            touched.push(other);
+                        }
+                        score.0 += 1;
+                        score.1 += weight;
+                    }
+                }
+                let mut ranked: Vec<usize> = touched.clone();
+                ranked.sort_by(|a, b| {
+                    let (sa, sb) = (scores[*a], scores[*b]);
+                    sb.0.cmp(&sa.0)
+                        .then_with(|| sb.1.total_cmp(&sa.1))
+                        .then_with(|| compare_pages(&tree.pages[*a], &tree.pages[*b]))
+                });
+                ranked.truncate(config.count);
+                for other in touched.drain(..) {
+                    scores[other] = (0, 0.0);
+                }
+                ranked.into_iter().map(|i| PageId(i as u32)).collect()
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use crate::content::LoadOptions;
+    use std::fs;
+
+    #[test]
+    fn ranks_by_shared_terms_then_rarity() {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in [
+            ("content/a.md", "---\ntitle: A\ntopics: [x, y, rare]\n---\n"),
+            ("content/b.md", "---\ntitle: B\ntopics: [x, y]\n---\n"),
+            ("content/c.md", "---\ntitle: C\ntopics: [rare]\n---\n"),
+            ("content/d.md", "---\ntitle: D\ntopics: [x]\n---\n"),
+            ("content/e.md", "---\ntitle: E\ntopics: [y]\n---\n"),
+            ("content/f.md", "---\ntitle: F\ntopics: [unrelated]\n---\n"),
+        ] {
+            let full = dir.path().join(path);
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            fs::write(full, text).unwrap();
+        }
+        let config = Config::parse(
+            "title: T\nbase_url: https://e.org\ntaxonomies: [topics]\n",
+            &Overrides::default(),
+        )
+        .unwrap();
+        let (tree, _) = ContentTree::load(dir.path(), &config, &LoadOptions::default());
+        let (taxonomies, _) = Taxonomies::build(&config, &tree);
+        let related = related_pages(
+            &tree,
+            &taxonomies,
+            &RelatedConfig {
+                count: 3,
+                taxonomies: vec![],
+            },
+        );
+        let titles = |id: usize| {
+            related[id]
+                .iter()
+                .map(|p| tree.page(*p).front.title.as_str())
+                .collect::<Vec<_>>()
+        };
+        let a = tree
+            .pages
+            .iter()
+            .position(|p| p.front.title == "A")
+            .unwrap();
+        // B shares two terms; C shares the rarest; D and E share one common term each.
+        assert_eq!(titles(a), ["B", "C", "D"]);
+        let f = tree
+            .pages
+            .iter()
+            .position(|p| p.front.title == "F")
+            .unwrap();
+        assert!(related[f].is_empty());
+        let none = related_pages(
+            &tree,
+            &taxonomies,
+            &RelatedConfig {
+                count: 0,
+                taxonomies: vec![],
+            },
+        );
+        assert!(none.iter().all(Vec::is_empty));
+    }
+}

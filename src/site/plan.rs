@@ -1,0 +1,335 @@
+//! Deciding every output file before anything is rendered: pages, sections
+//! and their paginated listings, taxonomy and term pages, redirects, feeds,
+//! the sitemap, robots.txt, and copied files. Two claims on one path are
+//! reported here, naming both sources.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::content::{PageId, SectionId};
+use crate::date::Date;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::output::OutputPath;
+use crate::publish::sitemap::{SitemapEntry, URLS_PER_FILE, robots, sitemaps};
+
+use super::routes::Origin;
+use super::values::{PagerPage, section_has_feed, site_has_feed};
+use super::{Model, Site};
+
+/// One output file and how to make it.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Page(PageId),
+    /// Page `number` (from 1) of a section's listing.
+    Section {
+        id: SectionId,
+        number: usize,
+        total: usize,
+    },
+    /// The list of a taxonomy's terms, by taxonomy index.
+    Taxonomy(usize),
+    /// Page `number` of one term's listing.
+    Term {
+        taxonomy: usize,
+        term: usize,
+        number: usize,
+        total: usize,
+    },
+    /// A redirect page from an old address to `target` (a site path).
+    Alias {
+        target: String,
+        title: String,
+    },
+    /// The Atom feed of the whole site, or of one section.
+    Feed(Option<SectionId>),
+    /// A file from `content/`, by asset index.
+    Asset(usize),
+    /// A theme or site static file, by its output path.
+    Static(String),
+    /// Text generated while planning, such as the sitemap.
+    Text(Arc<str>),
+    NotFound,
+    HighlightCss,
+}
+
+/// Collects planned files, then claims their paths in the route table.
+struct Planner {
+    planned: Vec<(OutputPath, Job, Origin)>,
+    sitemap: Vec<SitemapEntry>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Planner {
+    fn add(&mut self, site_path: &str, job: Job, origin: Origin) {
+        match OutputPath::for_site_path(site_path) {
+            Ok(path) => self.planned.push((path, job, origin)),
+            Err(message) => self
+                .diagnostics
+                .push(Diagnostic::error(Code::InvalidPath, message)),
+        }
+    }
+
+    /// An HTML page readers and search engines should find.
+    fn add_page(
+        &mut self,
+        model: &Model,
+        site_path: &str,
+        job: Job,
+        origin: Origin,
+        lastmod: Option<Date>,
+    ) {
+        self.sitemap.push(SitemapEntry {
+            permalink: model.config.base_url.permalink(site_path),
+            lastmod,
+        });
+        self.add(site_path, job, origin);
+    }
+
+    /// A listing of `pages`, split over several pages when `per_page` asks for it.
+    fn add_listing(
+        &mut self,
+        model: &Model,
+        base: &str,
+        pages: &[PageId],
+        per_page: Option<usize>,
+        origin: &Origin,
+        job: impl Fn(usize, usize) -> Job,
+    ) {
+        let total = match per_page {
+            Some(n) if n > 0 => pages.len().div_ceil(n).max(1),
+            _ => 1,
+        };
+        let newest = |ids: &[PageId]| ids.iter().filter_map(|p| lastmod_of(model, *p)).max();
+        for number in 1..=total {
+            let slice = match per_page {
+                Some(n) if n > 0 => {
+                    &pages[((number - 1) * n).min(pages.len())..(number * n).min(pages.len())]
+                }
+                _ => pages,
+            };
+            self.add_page(
+                model,
+                &PagerPage::path(base, number),
+                job(number, total),
+                origin.clone(),
+                newest(slice),
+            );
+        }
+        if total > 1 {
+            // `/research/page/1/` is the listing's first page: send readers there.
+            self.add(
+                &format!("{base}page/1/"),
+                Job::Alias {
+                    target: base.to_string(),
+                    title: "the first page".into(),
+                },
+                origin.clone(),
+            );
+        }
+    }
+}
+
+fn lastmod_of(model: &Model, id: PageId) -> Option<Date> {
+    let front = &model.tree.page(id).front;
+    front.updated.or(front.date)
+}
+
+/// Plan every output file; clashes and bad paths are returned as findings.
+pub(super) fn plan_routes(site: &mut Site) -> Vec<Diagnostic> {
+    let model = &site.model;
+    let tree = &model.tree;
+    let mut planner = Planner {
+        planned: Vec::new(),
+        sitemap: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+
+    for section in &tree.sections {
+        let origin = Origin::Content(section.file.display_path.clone());
+        let id = section.id;
+        planner.add_listing(
+            model,
+            &section.url,
+            &section.pages,
+            section.front.paginate_by,
+            &origin,
+            |number, total| Job::Section { id, number, total },
+        );
+        if section_has_feed(&model.config, tree, id) && section.parent.is_some() {
+            planner.add(
+                &format!("{}atom.xml", section.url),
+                Job::Feed(Some(id)),
+                Origin::Generated("section feed"),
+            );
+        }
+    }
+    for page in &tree.pages {
+        let origin = Origin::Content(page.file.display_path.clone());
+        planner.add_page(
+            model,
+            &page.url,
+            Job::Page(page.id),
+            origin,
+            lastmod_of(model, page.id),
+        );
+    }
+    plan_aliases(model, &mut planner);
+    for (index, taxonomy) in model.taxonomies.list.iter().enumerate() {
+        let origin = Origin::Generated("taxonomy page");
+        let newest = taxonomy
+            .terms
+            .iter()
+            .flat_map(|t| &t.pages)
+            .filter_map(|p| lastmod_of(model, *p))
+            .max();
+        planner.add_page(
+            model,
+            &taxonomy.site_path(),
+            Job::Taxonomy(index),
+            origin.clone(),
+            newest,
+        );
+        for (term_index, term) in taxonomy.terms.iter().enumerate() {
+            planner.add_listing(
+                model,
+                &taxonomy.term_path(term),
+                &term.pages,
+                taxonomy.paginate_by,
+                &origin,
+                |number, total| Job::Term {
+                    taxonomy: index,
+                    term: term_index,
+                    number,
+                    total,
+                },
+            );
+        }
+    }
+    for (index, asset) in tree.assets.iter().enumerate() {
+        planner.add(
+            &asset.url,
+            Job::Asset(index),
+            Origin::Copied(PathBuf::from("content").join(&asset.content_path)),
+        );
+    }
+    for file in site.theme.static_files.values() {
+        planner.add(
+            &format!("/{}", file.path),
+            Job::Static(file.path.clone()),
+            Origin::Copied(file.origin.clone()),
+        );
+    }
+    planner.add("/404.html", Job::NotFound, Origin::Generated("404 page"));
+    planner.add(
+        "/highlight.css",
+        Job::HighlightCss,
+        Origin::Generated("code highlighting stylesheet"),
+    );
+    if site_has_feed(&model.config, tree) {
+        planner.add("/atom.xml", Job::Feed(None), Origin::Generated("site feed"));
+    }
+
+    let base_permalink = model.config.base_url.as_str();
+    for (name, xml) in sitemaps(&planner.sitemap, &base_permalink, URLS_PER_FILE) {
+        planner.add(
+            &format!("/{name}"),
+            Job::Text(Arc::from(xml)),
+            Origin::Generated("sitemap"),
+        );
+    }
+    // A site's own robots.txt in static/ wins over the generated one.
+    if !site.theme.static_files.contains_key("robots.txt") {
+        let text = robots(&model.config.base_url.permalink("/sitemap.xml"));
+        planner.add(
+            "/robots.txt",
+            Job::Text(Arc::from(text)),
+            Origin::Generated("robots.txt"),
+        );
+    }
+
+    let Planner {
+        planned,
+        mut diagnostics,
+        ..
+    } = planner;
+    for (path, job, origin) in planned {
+        match site.routes.claim(path.clone(), origin) {
+            Ok(()) => site.plan.push((path, job)),
+            Err(clash) => diagnostics.push(clash),
+        }
+    }
+    diagnostics
+}
+
+fn plan_aliases(model: &Model, planner: &mut Planner) {
+    let tree = &model.tree;
+    let documents = tree
+        .pages
+        .iter()
+        .map(|p| (&p.front, &p.file.display_path, &p.url))
+        .chain(
+            tree.sections
+                .iter()
+                .map(|s| (&s.front, &s.file.display_path, &s.url)),
+        );
+    for (front, file, url) in documents {
+        let (line, column) = front.position_of("aliases").unwrap_or((0, 0));
+        for alias in &front.aliases {
+            let origin = Origin::Alias {
+                file: file.clone(),
+                line,
+                column,
+            };
+            match alias_site_path(alias) {
+                Ok(path) => planner.add(
+                    &path,
+                    Job::Alias {
+                        target: url.clone(),
+                        title: front.title.clone(),
+                    },
+                    origin,
+                ),
+                Err(message) => planner.diagnostics.push(
+                    Diagnostic::error(Code::InvalidPath, format!("alias `{alias}`: {message}"))
+                        .at(Location::new(file, line, column))
+                        .hint("an alias is an old address on this site, such as `/old-page/`"),
+                ),
+            }
+        }
+    }
+}
+
+/// `old-page` → `/old-page/`; `/old.html` stays a file. Full URLs are refused.
+fn alias_site_path(alias: &str) -> Result<String, String> {
+    let alias = alias.trim();
+    if alias.is_empty() {
+        return Err("it is empty".into());
+    }
+    if alias.contains("://") || alias.starts_with("//") {
+        return Err("aliases are addresses on this site, not full URLs".into());
+    }
+    let mut path = if alias.starts_with('/') {
+        alias.to_string()
+    } else {
+        format!("/{alias}")
+    };
+    if !(path.ends_with('/') || path.ends_with(".html") || path.ends_with(".htm")) {
+        path.push('/');
+    }
+    OutputPath::for_site_path(&path)?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_paths() {
+        assert_eq!(alias_site_path("old-page").unwrap(), "/old-page/");
+        assert_eq!(alias_site_path("/a/b.html").unwrap(), "/a/b.html");
+        assert!(alias_site_path("../../etc/passwd").is_err());
+        assert!(alias_site_path("https://evil.example/").is_err());
+        assert!(alias_site_path("  ").is_err());
+    }
+}
