@@ -152,6 +152,7 @@ const TAXONOMY_KEYS: &[&str] = &["name", "title", "paginate_by"];
 /// Front matter keys a taxonomy may not take, since pages already use them.
 pub const RESERVED_NAMES: &[&str] = &[
     "title",
+    "link_title",
     "description",
     "date",
     "updated",

@@ -23,6 +23,8 @@ pub enum Kind {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FrontMatter {
     pub title: String,
+    /// A shorter title for navigation and breadcrumbs.
+    pub link_title: Option<String>,
     pub description: Option<String>,
     pub date: Option<Date>,
     pub updated: Option<Date>,
@@ -70,6 +72,7 @@ impl FrontMatter {
 
 const COMMON_KEYS: &[&str] = &[
     "title",
+    "link_title",
     "description",
     "weight",
     "slug",
@@ -103,6 +106,7 @@ pub fn read(
     };
     let title = fields.required::<String>("title", "add a line such as `title: Interpreters`");
     front.description = fields.optional("description");
+    front.link_title = fields.optional("link_title");
     front.date = fields.optional("date");
     front.updated = fields.optional("updated");
     front.weight = fields.optional("weight");

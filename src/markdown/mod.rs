@@ -468,7 +468,7 @@ impl Emitter<'_> {
                 Event::Start(Tag::Table(_)) => {
                     self.table_count += 1;
                     let wrapper = format!(
-                        "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table {}\" tabindex=\"0\">\n",
+                        "<div class=\"table-wrap\" role=\"group\" aria-label=\"Table {}\" tabindex=\"0\">\n",
                         self.table_count
                     );
                     stream.push(Event::Html(CowStr::from(wrapper)));

@@ -128,7 +128,7 @@ fn smart_punctuation_is_configurable() {
 fn tables_strikethrough_and_task_lists() {
     let out = render("| A | B |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n");
     assert!(out.html.contains(
-        "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table 1\" tabindex=\"0\">\n<table>"
+        "<div class=\"table-wrap\" role=\"group\" aria-label=\"Table 1\" tabindex=\"0\">\n<table>"
     ));
     assert!(out.html.contains("<del>old</del>"));
     assert!(out.html.contains("type=\"checkbox\""));

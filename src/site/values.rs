@@ -419,6 +419,10 @@ fn common(config: &Config, document: &Document<'_>, obj: Obj) -> Obj {
         .clone()
         .unwrap_or_else(|| shorten(&rendered.summary_text, DESCRIPTION_LENGTH));
     obj.text("title", &front.title)
+        .text(
+            "link_title",
+            front.link_title.as_deref().unwrap_or(&front.title),
+        )
         .maybe_text("description", front.description.as_deref())
         .text("meta_description", &meta_description)
         .html("summary", &rendered.summary)
