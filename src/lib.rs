@@ -9,6 +9,8 @@
 //! 5. [`links`] checks every internal link and anchor against what was built.
 //! 6. [`output`] writes to a staging folder and swaps it into place.
 //!
+//! [`serve`] keeps a site in memory for editors: it serves, watches and rebuilds.
+//!
 //! [`site::Site`] drives the stages; [`diagnostics`] is how each reports problems.
 
 // A `Diagnostic` carries a location, source line and hint, so it is large; it
@@ -24,6 +26,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod publish;
+pub mod serve;
 pub mod site;
 pub mod templates;
 pub mod yaml;

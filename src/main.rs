@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use signposter::diagnostics::{Diagnostics, Palette, render_all};
+use signposter::serve::ServeOptions;
 use signposter::site::{self, BuildOptions, SiteOptions, plural};
 
 #[derive(Parser)]
@@ -29,6 +30,30 @@ enum Command {
         after_help = "Examples:\n  signposter build\n  signposter build --root my-site --output /tmp/site\n  signposter build --drafts --base-url http://localhost:8000\n\nExit status: 0 when the site was built, 1 when the site has errors (the output folder is then left as it was), 2 for usage errors."
     )]
     Build(BuildArgs),
+    /// Build the site into memory, serve it and rebuild on every save
+    #[command(
+        after_help = "Examples:\n  signposter serve\n  signposter serve --root my-site --port 8000 --open\n  signposter serve --drafts\n\nThe site is served from memory: the output folder is never written. Pages reload by themselves after each save; if a save breaks the site, the last good version stays up and every open page shows the errors until they are fixed."
+    )]
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The site's folder, holding site.yml and content/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Port to listen on (default: 1111, or the next free one; 0 for any free port)
+    #[arg(long, short, value_name = "N")]
+    port: Option<u16>,
+    /// Address to listen on; anything but 127.0.0.1 makes the preview visible to your network
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in your web browser
+    #[arg(long)]
+    open: bool,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(Args)]
@@ -59,6 +84,27 @@ fn main() -> ExitCode {
     let palette = Palette::new(colour);
     match cli.command {
         Command::Build(args) => build(args, palette),
+        Command::Serve(args) => serve(args, palette),
+    }
+}
+
+fn serve(args: ServeArgs, palette: Palette) -> ExitCode {
+    let options = ServeOptions {
+        site: SiteOptions {
+            root: args.root,
+            drafts: args.drafts,
+            base_url: None,
+        },
+        port: args.port,
+        bind: args.bind,
+        open: args.open,
+    };
+    match signposter::serve::serve(options, palette) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
     }
 }
 

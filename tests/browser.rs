@@ -144,6 +144,53 @@ fn every_page_of_the_bundled_site_is_valid_html() {
     );
 }
 
+#[test]
+fn a_served_page_updates_itself_and_shows_errors_in_chromium() {
+    if !tools_available() {
+        return;
+    }
+    let long_body: String = (0..60)
+        .map(|i| format!("Paragraph {i} to make the page scroll.\n\n"))
+        .collect();
+    let site = common::TestSite::minimal()
+        .file("content/guide/_index.md", "---\ntitle: Guide\n---\n")
+        .file(
+            "content/guide/a.md",
+            &format!("---\ntitle: Page A\n---\nFirst version.\n\n{long_body}"),
+        )
+        .file("static/extra.css", "body { }\n")
+        .file(
+            "templates/partials/footer.html",
+            "<footer><link rel=\"stylesheet\" href=\"{{ url_for(path='/extra.css') }}\"></footer>",
+        );
+    let server = common::serve::ServeProcess::start(site.root(), &[]);
+    let file = site.path("content/guide/a.md");
+    let css = site.path("static/extra.css");
+    let report = node(
+        "live-reload.mjs",
+        &[
+            "--url",
+            &server.base,
+            "--page",
+            "/guide/a/",
+            "--file",
+            file.to_str().unwrap(),
+            "--css",
+            css.to_str().unwrap(),
+        ],
+    );
+    let steps = report.as_object().unwrap();
+    assert_eq!(steps.len(), 5, "{report}");
+    for (name, outcome) in steps {
+        assert_eq!(
+            outcome,
+            "ok",
+            "{name}: {outcome}\nserver printed:\n{}",
+            server.printed()
+        );
+    }
+}
+
 /// Screenshots of the home page and one page of each section at 1280 and
 /// 375 px, for people to look at: `cargo test --test browser -- --ignored`.
 #[test]

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+pub mod serve;
+
 /// A site in a temporary folder.
 pub struct TestSite {
     dir: tempfile::TempDir,
