@@ -38,6 +38,13 @@ pub fn related_pages(
             }
         }
     }
+    // Ties go to the page that comes first in display order; rank it once.
+    let mut order: Vec<usize> = (0..tree.pages.len()).collect();
+    order.sort_by(|a, b| compare_pages(&tree.pages[*a], &tree.pages[*b]));
+    let mut rank = vec![0u32; tree.pages.len()];
+    for (position, index) in order.into_iter().enumerate() {
+        rank[index] = position as u32;
+    }
     (0..tree.pages.len())
         .into_par_iter()
         .map_init(
@@ -59,18 +66,25 @@ pub fn related_pages(
                         score.1 += weight;
                     }
                 }
-                let mut ranked: Vec<usize> = touched.clone();
-                ranked.sort_by(|a, b| {
-                    let (sa, sb) = (scores[*a], scores[*b]);
-                    sb.0.cmp(&sa.0)
-                        .then_with(|| sb.1.total_cmp(&sa.1))
-                        .then_with(|| compare_pages(&tree.pages[*a], &tree.pages[*b]))
-                });
-                ranked.truncate(config.count);
+                let ranked: Vec<PageId> = {
+                    let better = |a: &usize, b: &usize| {
+                        let (sa, sb) = (scores[*a], scores[*b]);
+                        sb.0.cmp(&sa.0)
+                            .then_with(|| sb.1.total_cmp(&sa.1))
+                            .then_with(|| rank[*a].cmp(&rank[*b]))
+                    };
+                    // Only the best few need ordering: select them, then sort just those.
+                    if touched.len() > config.count {
+                        touched.select_nth_unstable_by(config.count, better);
+                    }
+                    let mut best: Vec<usize> = touched.iter().take(config.count).copied().collect();
+                    best.sort_by(better);
+                    best.into_iter().map(|i| PageId(i as u32)).collect()
+                };
                 for other in touched.drain(..) {
                     scores[other] = (0, 0.0);
                 }
-                ranked.into_iter().map(|i| PageId(i as u32)).collect()
+                ranked
             },
         )
         .collect()
