@@ -21,6 +21,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod html;
 pub mod links;
 pub mod markdown;

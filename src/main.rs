@@ -54,6 +54,9 @@ struct ServeArgs {
     /// Include pages marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    /// After every rebuild, also build from scratch and report any difference (slow; for bug reports)
+    #[arg(long)]
+    verify_incremental: bool,
 }
 
 #[derive(Args)]
@@ -98,6 +101,7 @@ fn serve(args: ServeArgs, palette: Palette) -> ExitCode {
         port: args.port,
         bind: args.bind,
         open: args.open,
+        verify: args.verify_incremental,
     };
     match signposter::serve::serve(options, palette) {
         Ok(()) => ExitCode::SUCCESS,

@@ -38,6 +38,9 @@ pub struct Config {
     /// File line and column of each top-level key, for findings about values.
     #[serde(skip)]
     pub key_positions: BTreeMap<String, (u32, u32)>,
+    /// Changes whenever the settings do, for rebuilds to tell what to redo.
+    #[serde(skip)]
+    pub fingerprint: u64,
 }
 
 /// A taxonomy such as `topics`: pages list terms under this name.
@@ -262,6 +265,7 @@ impl Config {
                 extra,
                 schemas,
                 key_positions: doc.top_level_positions(),
+                fingerprint: crate::fingerprint::of((text, &overrides.base_url)),
             }),
             _ => Err(fields.into_diagnostics()),
         }

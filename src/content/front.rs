@@ -13,7 +13,7 @@ use crate::yaml::{Document, Fields};
 use super::slug::check_slug;
 
 /// Whether front matter belongs to a page or to a section's `_index.md`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Page,
     Section,

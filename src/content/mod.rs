@@ -15,6 +15,7 @@ pub mod front_matter;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -50,8 +51,12 @@ pub struct SourceFile {
 pub struct Section {
     pub id: SectionId,
     pub file: SourceFile,
-    pub front: FrontMatter,
-    pub body: String,
+    pub front: Arc<FrontMatter>,
+    pub body: Arc<str>,
+    /// Hash of the file's bytes: equal hashes mean an unchanged file.
+    pub source_hash: u64,
+    /// Hash of the front matter's text alone.
+    pub front_hash: u64,
     pub body_line: usize,
     /// Site path, e.g. `/research/`.
     pub url: String,
@@ -70,8 +75,12 @@ pub struct Section {
 pub struct Page {
     pub id: PageId,
     pub file: SourceFile,
-    pub front: FrontMatter,
-    pub body: String,
+    pub front: Arc<FrontMatter>,
+    pub body: Arc<str>,
+    /// Hash of the file's bytes: equal hashes mean an unchanged file.
+    pub source_hash: u64,
+    /// Hash of the front matter's text alone.
+    pub front_hash: u64,
     pub body_line: usize,
     /// Site path, e.g. `/research/review/`.
     pub url: String,
@@ -167,21 +176,80 @@ impl ContentTree {
         config: &Config,
         options: &LoadOptions,
     ) -> (ContentTree, Vec<Diagnostic>) {
-        Loader::new(root, config, options).run()
+        ContentTree::load_cached(root, config, options, &mut ContentCache::default())
+    }
+
+    /// Load, reusing what `cache` holds from an earlier load of the same site.
+    pub fn load_cached(
+        root: &Path,
+        config: &Config,
+        options: &LoadOptions,
+        cache: &mut ContentCache,
+    ) -> (ContentTree, Vec<Diagnostic>) {
+        Loader::new(root, config, options, cache).run()
     }
 }
 
-struct Parsed {
-    front: Option<FrontMatter>,
-    body: String,
+/// What reading and parsing one content file produced, shared between rebuilds.
+#[derive(Debug)]
+pub struct ParsedFile {
+    front: Option<Arc<FrontMatter>>,
+    body: Arc<str>,
     body_line: usize,
     diagnostics: Vec<Diagnostic>,
+    source_hash: u64,
+    front_hash: u64,
+}
+
+/// How a file was parsed: the same bytes parse differently as a page or a
+/// section, or under another schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ParseKey {
+    kind: Kind,
+    schema: Option<String>,
+}
+
+/// Results kept between loads, so that files which have not changed are
+/// neither walked nor read again. The dev server tells it what changed.
+#[derive(Debug, Default)]
+pub struct ContentCache {
+    discovery: Option<(Vec<Entry>, Vec<Diagnostic>)>,
+    parsed: HashMap<PathBuf, (ParseKey, Arc<ParsedFile>)>,
+}
+
+impl ContentCache {
+    /// Forget everything, as after a change to `site.yml`.
+    pub fn clear(&mut self) {
+        self.discovery = None;
+        self.parsed.clear();
+    }
+
+    /// Forget what is known about `changed` paths. A file added, removed or
+    /// renamed, or a folder changed, means walking `content/` again.
+    pub fn forget(&mut self, changed: &[PathBuf]) {
+        for path in changed {
+            let known = self
+                .discovery
+                .as_ref()
+                .is_some_and(|(entries, _)| entries.iter().any(|e| &e.abs == path));
+            if !known || !path.is_file() {
+                self.discovery = None;
+            }
+            self.parsed.remove(path);
+        }
+    }
+}
+
+/// A hash of some bytes, for telling unchanged inputs apart within one run.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    crate::fingerprint::of(bytes)
 }
 
 struct Loader<'a> {
     root: &'a Path,
     config: &'a Config,
     options: &'a LoadOptions,
+    cache: &'a mut ContentCache,
     tree: ContentTree,
     diagnostics: Vec<Diagnostic>,
     /// Folder (content path, "" for the top) → section that lives there.
@@ -191,11 +259,17 @@ struct Loader<'a> {
 }
 
 impl<'a> Loader<'a> {
-    fn new(root: &'a Path, config: &'a Config, options: &'a LoadOptions) -> Self {
+    fn new(
+        root: &'a Path,
+        config: &'a Config,
+        options: &'a LoadOptions,
+        cache: &'a mut ContentCache,
+    ) -> Self {
         Loader {
             root,
             config,
             options,
+            cache,
             tree: ContentTree::default(),
             diagnostics: Vec::new(),
             section_of_folder: HashMap::new(),
@@ -219,10 +293,16 @@ impl<'a> Loader<'a> {
             self.add_implicit_root();
             return (self.tree, self.diagnostics);
         }
-        let found = discover::discover(&content_dir, self.root);
-        self.diagnostics.extend(found.diagnostics);
-        let (sections, rest): (Vec<Entry>, Vec<Entry>) = found
-            .entries
+        let (entries, found) = self
+            .cache
+            .discovery
+            .get_or_insert_with(|| {
+                let found = discover::discover(&content_dir, self.root);
+                (found.entries, found.diagnostics)
+            })
+            .clone();
+        self.diagnostics.extend(found);
+        let (sections, rest): (Vec<Entry>, Vec<Entry>) = entries
             .into_iter()
             .partition(|e| e.kind == EntryKind::SectionIndex);
 
@@ -243,32 +323,71 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn parse(&self, file: &SourceFile, kind: Kind, schema: Option<&str>) -> Parsed {
-        let failed = |diagnostics| Parsed {
+    /// Parse a file, or take the earlier result when it has not changed.
+    fn parse_cached(&self, file: &SourceFile, kind: Kind, schema: Option<&str>) -> Arc<ParsedFile> {
+        let key = ParseKey {
+            kind,
+            schema: schema.map(str::to_string),
+        };
+        if let Some((cached_key, parsed)) = self.cache.parsed.get(&file.abs) {
+            if *cached_key == key {
+                return parsed.clone();
+            }
+        }
+        Arc::new(self.parse(file, kind, schema))
+    }
+
+    fn remember(
+        &mut self,
+        file: &SourceFile,
+        kind: Kind,
+        schema: Option<&str>,
+        parsed: &Arc<ParsedFile>,
+    ) {
+        let key = ParseKey {
+            kind,
+            schema: schema.map(str::to_string),
+        };
+        self.cache
+            .parsed
+            .insert(file.abs.clone(), (key, parsed.clone()));
+    }
+
+    fn parse(&self, file: &SourceFile, kind: Kind, schema: Option<&str>) -> ParsedFile {
+        let failed = |diagnostics, source_hash| ParsedFile {
             front: None,
-            body: String::new(),
+            body: Arc::from(""),
             body_line: 1,
             diagnostics,
+            source_hash,
+            front_hash: source_hash,
         };
-        let text = match source::read_text(&file.abs, &file.display_path) {
+        let bytes = match std::fs::read(&file.abs) {
+            Ok(bytes) => bytes,
+            Err(error) => return failed(vec![source::io_error(&file.display_path, &error)], 0),
+        };
+        let source_hash = hash_bytes(&bytes);
+        let text = match source::decode(bytes, &file.display_path) {
             Ok(text) => text,
-            Err(d) => return failed(vec![d]),
+            Err(d) => return failed(vec![d], source_hash),
         };
         let split = match front_matter::split(&text, &file.display_path) {
             Ok(split) => split,
-            Err(d) => return failed(vec![d]),
+            Err(d) => return failed(vec![d], source_hash),
         };
         let doc = match Document::parse(&file.display_path, split.yaml, split.yaml_line) {
             Ok(doc) => doc,
-            Err(d) => return failed(vec![d]),
+            Err(d) => return failed(vec![d], source_hash),
         };
         let schema = schema.and_then(|name| self.config.schemas.get(name));
         let (front, diagnostics) = front::read(&doc, kind, self.config, schema);
-        Parsed {
-            front,
-            body: split.body.to_string(),
+        ParsedFile {
+            front: front.map(Arc::new),
+            body: Arc::from(split.body),
             body_line: split.body_line,
             diagnostics,
+            source_hash,
+            front_hash: hash_bytes(split.yaml.as_bytes()),
         }
     }
 
@@ -287,8 +406,10 @@ impl<'a> Loader<'a> {
                 display_path: Path::new(CONTENT_DIR).join("_index.md"),
                 abs: self.root.join(CONTENT_DIR).join("_index.md"),
             },
-            front,
-            body: String::new(),
+            front: Arc::new(front),
+            body: Arc::from(""),
+            source_hash: 0,
+            front_hash: 0,
             body_line: 1,
             url: "/".into(),
             parent: None,
@@ -304,9 +425,9 @@ impl<'a> Loader<'a> {
     fn load_sections(&mut self, mut entries: Vec<Entry>) {
         // Parents before children, and the home first of all.
         entries.sort_by_key(|e| (e.content_path.matches('/').count(), e.content_path.clone()));
-        let parsed: Vec<Parsed> = entries
+        let parsed: Vec<Arc<ParsedFile>> = entries
             .par_iter()
-            .map(|entry| self.parse(&self.source_file(entry), Kind::Section, None))
+            .map(|entry| self.parse_cached(&self.source_file(entry), Kind::Section, None))
             .collect();
 
         if entries
@@ -316,15 +437,18 @@ impl<'a> Loader<'a> {
             self.add_implicit_root();
         }
         for (entry, parsed) in entries.iter().zip(parsed) {
-            self.diagnostics.extend(parsed.diagnostics);
+            self.diagnostics.extend(parsed.diagnostics.iter().cloned());
             let folder = parent_folder(&entry.content_path);
             let file = self.source_file(entry);
+            self.remember(&file, Kind::Section, None, &parsed);
             let id = SectionId(self.tree.sections.len() as u32);
             let broken = parsed.front.is_none();
-            let front = parsed.front.unwrap_or_else(|| FrontMatter {
-                title: folder.rsplit('/').next().unwrap_or("").to_string(),
-                search: true,
-                ..FrontMatter::default()
+            let front = parsed.front.clone().unwrap_or_else(|| {
+                Arc::new(FrontMatter {
+                    title: folder.rsplit('/').next().unwrap_or("").to_string(),
+                    search: true,
+                    ..FrontMatter::default()
+                })
             });
             let parent = if folder.is_empty() {
                 None
@@ -349,7 +473,9 @@ impl<'a> Loader<'a> {
                 id,
                 file,
                 front,
-                body: parsed.body,
+                body: parsed.body.clone(),
+                source_hash: parsed.source_hash,
+                front_hash: parsed.front_hash,
                 body_line: parsed.body_line,
                 url: url.clone(),
                 parent,
@@ -412,17 +538,18 @@ impl<'a> Loader<'a> {
                 (entry, section, schema)
             })
             .collect();
-        let parsed: Vec<Parsed> = jobs
+        let parsed: Vec<Arc<ParsedFile>> = jobs
             .par_iter()
             .map(|(entry, _, schema)| {
-                self.parse(&self.source_file(entry), Kind::Page, schema.as_deref())
+                self.parse_cached(&self.source_file(entry), Kind::Page, schema.as_deref())
             })
             .collect();
 
         for ((entry, section, schema), parsed) in jobs.into_iter().zip(parsed) {
-            self.diagnostics.extend(parsed.diagnostics);
+            self.diagnostics.extend(parsed.diagnostics.iter().cloned());
             let file = self.source_file(&entry);
-            let Some(front) = parsed.front else {
+            self.remember(&file, Kind::Page, schema.as_deref(), &parsed);
+            let Some(front) = parsed.front.clone() else {
                 self.tree
                     .by_content_path
                     .insert(entry.content_path, ContentRef::Broken);
@@ -470,7 +597,9 @@ impl<'a> Loader<'a> {
                 url: format!("{parent_url}{segment}/"),
                 file,
                 front,
-                body: parsed.body,
+                body: parsed.body.clone(),
+                source_hash: parsed.source_hash,
+                front_hash: parsed.front_hash,
                 body_line: parsed.body_line,
                 section,
                 schema,

@@ -5,12 +5,6 @@ use std::path::Path;
 
 use crate::diagnostics::{Code, Diagnostic, Location, line_col, line_text};
 
-/// Read `abs` (shown to editors as `display`) as normalised text.
-pub fn read_text(abs: &Path, display: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(abs).map_err(|error| io_error(display, &error))?;
-    decode(bytes, display)
-}
-
 pub fn io_error(display: &Path, error: &std::io::Error) -> Diagnostic {
     let hint = match error.kind() {
         std::io::ErrorKind::PermissionDenied => {

@@ -55,6 +55,13 @@ pub struct Rendered {
     /// Whether any code block was highlighted, so pages can skip the stylesheet.
     pub has_highlighting: bool,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every link destination and how it was resolved, so a cached render can
+    /// be checked against a changed site without rendering it again.
+    pub resolutions: Vec<(String, Resolution)>,
+    /// Fingerprint of what listings show: the summary.
+    pub summary_fingerprint: u64,
+    /// Fingerprint of everything templates see of this body.
+    pub fingerprint: u64,
 }
 
 /// What to render and how to resolve its links.
@@ -156,6 +163,13 @@ impl MarkdownRenderer {
         out.ids = out.headings.iter().map(|h| h.id.clone()).collect();
         out.ids.extend(footnotes.defined_ids());
         out.html = html;
+        out.summary_fingerprint = crate::fingerprint::of((&out.summary, &out.summary_text));
+        out.fingerprint = crate::fingerprint::Fingerprint::new()
+            .with(out.summary_fingerprint)
+            .with(&out.html)
+            .with(&out.toc)
+            .with((out.word_count, out.has_highlighting))
+            .finish();
         out
     }
 }
@@ -330,7 +344,10 @@ fn resolve_links(
             | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
             _ => continue,
         };
-        match (input.resolve)(dest_url) {
+        let resolution = (input.resolve)(dest_url);
+        out.resolutions
+            .push((dest_url.to_string(), resolution.clone()));
+        match resolution {
             Resolution::Unchanged => {}
             Resolution::Internal { href, target } => {
                 let (line, column) = position(range.start);

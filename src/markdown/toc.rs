@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Heading;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,

@@ -13,7 +13,11 @@ pub struct Backlinks {
 }
 
 impl Backlinks {
-    pub fn build(tree: &ContentTree, pages_md: &[Rendered], sections_md: &[Rendered]) -> Backlinks {
+    pub fn build(
+        tree: &ContentTree,
+        pages_md: &[std::sync::Arc<Rendered>],
+        sections_md: &[std::sync::Arc<Rendered>],
+    ) -> Backlinks {
         let mut by_target: HashMap<String, Vec<ContentRef>> = HashMap::new();
         let sources = tree
             .pages

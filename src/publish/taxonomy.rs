@@ -103,6 +103,28 @@ impl Taxonomies {
         (Taxonomies { list }, diagnostics)
     }
 
+    /// Fingerprint of which pages share which terms, and their display order:
+    /// everything related pages are computed from.
+    pub fn fingerprint(&self, tree: &ContentTree, related: &crate::config::RelatedConfig) -> u64 {
+        let order = tree.pages.iter().map(|p| {
+            (
+                &p.file.content_path,
+                p.front.weight,
+                p.front.date,
+                &p.front.title,
+            )
+        });
+        crate::fingerprint::Fingerprint::new()
+            .with((related.count, &related.taxonomies))
+            .with_all(order)
+            .with_all(self.list.iter().flat_map(|t| {
+                t.terms
+                    .iter()
+                    .map(move |term| (&t.name, &term.slug, &term.pages))
+            }))
+            .finish()
+    }
+
     pub fn get(&self, name: &str) -> Option<&Taxonomy> {
         self.list.iter().find(|t| t.name == name)
     }

@@ -5,18 +5,19 @@
 //! failed rebuild keeps the last good site and shows its errors over the page.
 
 mod server;
+mod session;
 mod state;
 mod watch;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
 use crate::diagnostics::{Diagnostics, Palette, render_all, render_diagnostic};
 use crate::site::{self, SiteOptions, format_duration};
 
 pub use server::{MAX_PATH_LENGTH, Resolved, inject_script, resolve};
+pub use session::{Applied, Session};
 pub use state::{Event, Files, Live, changed_paths};
 pub use watch::{SourceWatcher, WATCHED_FOLDERS, is_relevant};
 
@@ -32,6 +33,8 @@ pub struct ServeOptions {
     pub port: Option<u16>,
     pub bind: IpAddr,
     pub open: bool,
+    /// After every rebuild, also build from scratch and report any difference.
+    pub verify: bool,
 }
 
 impl Default for ServeOptions {
@@ -41,6 +44,7 @@ impl Default for ServeOptions {
             port: None,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             open: false,
+            verify: false,
         }
     }
 }
@@ -54,6 +58,8 @@ pub enum ServeError {
     },
     #[error("no free port from {first} to {last} on {bind}")]
     NoFreePort { bind: IpAddr, first: u16, last: u16 },
+    #[error("the site's configuration has errors; fix site.yml and start again")]
+    Config,
     #[error("cannot watch the site's files: {0}")]
     Watch(#[from] notify::Error),
     #[error("the server stopped: {0}")]
@@ -78,34 +84,6 @@ fn bind(options: &ServeOptions) -> Result<TcpListener, ServeError> {
     }
 }
 
-/// Build the whole site into memory.
-pub fn build_in_memory(options: &SiteOptions) -> Result<(Files, site::BuildReport), Diagnostics> {
-    let start = Instant::now();
-    let mut site = site::Site::load(options)?;
-    let sink = site::MemorySink::new();
-    let rendering = site.render(&sink);
-    if site.has_errors() {
-        return Err(site.findings());
-    }
-    let warnings = site
-        .findings()
-        .into_iter()
-        .filter(|d| !d.is_error())
-        .collect();
-    let report = site::BuildReport {
-        pages: site.model.tree.pages.len(),
-        sections: site.model.tree.sections.len(),
-        files: rendering.written.len(),
-        drafts_skipped: site.model.tree.drafts.len(),
-        kept: 0,
-        output: PathBuf::new(),
-        warnings,
-        timings: site.timings.clone(),
-        elapsed: start.elapsed(),
-    };
-    Ok((sink.into_files().into_iter().collect(), report))
-}
-
 /// Run the dev server until Ctrl-C.
 pub fn serve(options: ServeOptions, palette: Palette) -> Result<(), ServeError> {
     let listener = bind(&options)?;
@@ -120,11 +98,26 @@ pub fn serve(options: ServeOptions, palette: Palette) -> Result<(), ServeError> 
     site_options.base_url = Some(url.clone());
 
     let live = Arc::new(Live::new(Files::new()));
-    match build_in_memory(&site_options) {
-        Ok((files, report)) => {
-            print_warnings(&report.warnings, palette);
-            println!("{}", report.summary());
-            live.publish(files);
+    let (mut session, first) = match Session::start(&site_options) {
+        Ok(started) => started,
+        Err(problems) => {
+            // Without a usable site.yml there is nothing to serve yet.
+            eprintln!("{}", render_all(&problems, palette));
+            return Err(ServeError::Config);
+        }
+    };
+    match first {
+        Ok(applied) => {
+            print_warnings(&applied.warnings, palette);
+            println!(
+                "Built {} {}, {} {} in {}",
+                applied.pages,
+                site::plural(applied.pages, "page", "pages"),
+                applied.sections,
+                site::plural(applied.sections, "section", "sections"),
+                format_duration(applied.elapsed)
+            );
+            live.publish(session.files().clone());
         }
         Err(problems) => {
             eprintln!("{}", render_all(&problems, palette));
@@ -136,9 +129,16 @@ pub fn serve(options: ServeOptions, palette: Palette) -> Result<(), ServeError> 
     let output = options.site.root.join(site::DEFAULT_OUTPUT_DIR);
     let mut watcher = SourceWatcher::start(&options.site.root, &output)?;
     let rebuild_live = live.clone();
+    let verify = options.verify;
     std::thread::spawn(move || {
         while let Some(changed) = watcher.next_batch() {
-            rebuild(&site_options, &rebuild_live, changed.len(), palette);
+            let changed: Vec<PathBuf> = changed.into_iter().collect();
+            rebuild(&mut session, &changed, &rebuild_live, palette);
+            if verify {
+                for difference in session.compare_with_full_build() {
+                    eprintln!("incremental rebuild differs from a full build: {difference}");
+                }
+            }
         }
     });
 
@@ -171,17 +171,19 @@ pub fn serve(options: ServeOptions, palette: Palette) -> Result<(), ServeError> 
     Ok(())
 }
 
-fn rebuild(options: &SiteOptions, live: &Live, changes: usize, palette: Palette) {
-    match build_in_memory(options) {
-        Ok((files, report)) => {
-            print_warnings(&report.warnings, palette);
-            let changed = live.publish(files);
+fn rebuild(session: &mut Session, changed: &[PathBuf], live: &Live, palette: Palette) {
+    match session.apply(changed) {
+        Ok(applied) => {
+            print_warnings(&applied.warnings, palette);
+            let changed_files = live.publish(session.files().clone());
             println!(
-                "Rebuilt in {} after {changes} {}: {} {} changed",
-                format_duration(report.elapsed),
-                site::plural(changes, "change", "changes"),
+                "Rebuilt in {} after {} {}: {} {} rendered, {} changed",
+                format_duration(applied.elapsed),
                 changed.len(),
-                site::plural(changed.len(), "file", "files"),
+                site::plural(changed.len(), "change", "changes"),
+                applied.rendered,
+                site::plural(applied.rendered, "file", "files"),
+                changed_files.len(),
             );
         }
         Err(problems) => {

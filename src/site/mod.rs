@@ -4,6 +4,11 @@
 //! Every stage reports into one list of diagnostics and the build goes as far
 //! as it can, so a single run shows every problem. Only a build without
 //! errors is swapped into the output folder.
+//!
+//! A `Site` can also live on, as in the dev server: [`Site::update`] takes the
+//! paths that changed and redoes only what depends on them, reusing parsed
+//! files, rendered Markdown and template values whose inputs are unchanged,
+//! and [`Site::render`] renders only the outputs whose fingerprint changed.
 
 mod feeds;
 mod plan;
@@ -13,17 +18,19 @@ pub mod sink;
 mod timings;
 pub mod values;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::config::{Config, Overrides};
-use crate::content::{ContentTree, LoadOptions, PageId};
+use crate::config::{CONFIG_FILE, Config, Overrides};
+use crate::content::{CONTENT_DIR, ContentCache, ContentTree, LoadOptions, PageId};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 use crate::links::Resolver;
 use crate::markdown::{Highlighter, Input, MarkdownRenderer, Rendered};
-use crate::output::OutputDir;
+use crate::output::{OutputDir, OutputPath};
 use crate::publish::related::related_pages;
 use crate::publish::{Backlinks, Taxonomies};
 use crate::templates::{Templates, Theme};
@@ -60,29 +67,65 @@ pub struct Model {
     pub config: Config,
     pub tree: ContentTree,
     /// Rendered bodies, by page id and by section id.
-    pub pages_md: Vec<Rendered>,
-    pub sections_md: Vec<Rendered>,
+    pub pages_md: Vec<Arc<Rendered>>,
+    pub sections_md: Vec<Arc<Rendered>>,
     pub taxonomies: Taxonomies,
     /// Related pages, by page id.
     pub related: Vec<Vec<PageId>>,
     pub backlinks: Backlinks,
 }
 
+/// A rendered body kept for the next rebuild, with what it depended on.
+struct CachedMarkdown {
+    body: Arc<str>,
+    body_line: usize,
+    rendered: Arc<Rendered>,
+}
+
+/// What the last committed render produced for one output file.
+#[derive(Debug, Clone)]
+struct OutputRecord {
+    fingerprint: u64,
+    /// Site path and ids of an HTML page, for checking anchors.
+    page_ids: Option<(String, Vec<String>)>,
+    /// What its template looked up (`get_page`, `url_for`, …) and the answers.
+    lookups: Vec<(crate::templates::LookupKey, u64)>,
+}
+
+/// Results kept from one rebuild to the next.
+#[derive(Default)]
+struct Caches {
+    content: ContentCache,
+    markdown: HashMap<String, CachedMarkdown>,
+    /// Related pages, with the fingerprint of the terms they came from.
+    related: Option<(u64, Vec<Vec<PageId>>)>,
+    /// The outputs of the last committed render.
+    outputs: HashMap<OutputPath, OutputRecord>,
+}
+
 /// A loaded site: everything read, validated and rendered to Markdown HTML.
 pub struct Site {
     pub root: PathBuf,
+    options: SiteOptions,
     pub model: Model,
     pub theme: Theme,
     templates: Templates,
     /// Whether every template parsed; if not, pages are not rendered.
     templates_ok: bool,
+    templates_fingerprint: u64,
     pub markdown: MarkdownRenderer,
     pub values: Values,
     pub routes: Routes,
     /// Every output file and the job that makes it.
-    plan: Vec<(crate::output::OutputPath, plan::Job)>,
+    plan: Vec<(OutputPath, plan::Job)>,
+    /// Findings about the theme and templates.
+    theme_diagnostics: Vec<Diagnostic>,
+    /// Findings about the sources: config, content, theme, templates, Markdown, routes.
+    load_diagnostics: Vec<Diagnostic>,
+    /// Everything found so far: the load's findings, then the last render's.
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
+    caches: Caches,
 }
 
 /// The outcome of a successful build.
@@ -127,97 +170,197 @@ pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
+/// What a set of changed paths touches.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Touched {
+    config: bool,
+    theme: bool,
+    content: Vec<PathBuf>,
+}
+
+impl Touched {
+    fn classify(root: &Path, changed: &[PathBuf]) -> Touched {
+        let mut touched = Touched::default();
+        for path in changed {
+            let relative = path.strip_prefix(root).unwrap_or(path);
+            match relative
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            {
+                Some(first) if first == CONFIG_FILE => touched.config = true,
+                Some(first) if first == CONTENT_DIR => touched.content.push(path.clone()),
+                Some(first) if ["templates", "static", "themes"].contains(&first.as_str()) => {
+                    touched.theme = true
+                }
+                _ => {}
+            }
+        }
+        touched
+    }
+}
+
 impl Site {
     /// Read and validate everything. Fails only when there is no usable
     /// config; any other problem is recorded in `diagnostics`.
     pub fn load(options: &SiteOptions) -> Result<Site, Diagnostics> {
+        let root = options
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| options.root.clone());
         let mut timings = Timings::default();
-        let overrides = Overrides {
-            base_url: options.base_url.clone(),
+        let config = timings.time("config", || load_config(&root, options))?;
+        let markdown = MarkdownRenderer::new(&config.markdown);
+        let mut site = Site {
+            root,
+            options: options.clone(),
+            model: Model {
+                config,
+                tree: ContentTree::default(),
+                pages_md: Vec::new(),
+                sections_md: Vec::new(),
+                taxonomies: Taxonomies::default(),
+                related: Vec::new(),
+                backlinks: Backlinks::default(),
+            },
+            theme: Theme::default(),
+            templates: Templates::empty(),
+            templates_ok: false,
+            templates_fingerprint: 0,
+            markdown,
+            values: Values::empty(),
+            routes: Routes::default(),
+            plan: Vec::new(),
+            theme_diagnostics: Vec::new(),
+            load_diagnostics: Vec::new(),
+            diagnostics: Vec::new(),
+            timings,
+            caches: Caches::default(),
         };
-        let config = timings
-            .time("config", || Config::load(&options.root, &overrides))
-            .map_err(Diagnostics::from_iter)?;
-        let mut diagnostics = Vec::new();
+        site.load_theme();
+        site.refresh();
+        Ok(site)
+    }
 
-        let load_options = LoadOptions {
-            drafts: options.drafts,
+    /// Take in changes to these paths (absolute, under the site root). Only
+    /// what depends on them is redone. A broken `site.yml` is returned as an
+    /// error and the site stays as it was.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<(), Diagnostics> {
+        self.timings = Timings::default();
+        let touched = Touched::classify(&self.root, changed);
+        if touched.config {
+            let start = Instant::now();
+            let config = load_config(&self.root, &self.options)?;
+            self.timings.record("config", start.elapsed());
+            if config.markdown.smart_punctuation != self.model.config.markdown.smart_punctuation {
+                self.markdown = MarkdownRenderer::new(&config.markdown);
+            }
+            self.model.config = config;
+            // Settings decide how every file is read and every page rendered.
+            self.caches = Caches::default();
+            self.load_theme();
+        } else if touched.theme {
+            self.load_theme();
+        }
+        self.caches.content.forget(&touched.content);
+        self.refresh();
+        Ok(())
+    }
+
+    fn load_theme(&mut self) {
+        let start = Instant::now();
+        let mut found = Vec::new();
+        let theme = match Theme::resolve(&self.root, &self.model.config) {
+            Ok(theme) => theme,
+            Err(problems) => {
+                found.extend(problems);
+                Theme::default()
+            }
         };
-        let (tree, found) = timings.time("content", || {
-            ContentTree::load(&options.root, &config, &load_options)
-        });
+        let (templates, problems) = Templates::load(&theme, &self.model.config.base_url);
+        self.templates_ok = problems.is_empty() && !theme.templates.is_empty();
+        found.extend(problems);
+        self.templates_fingerprint = crate::fingerprint::Fingerprint::new()
+            .with(&theme.name)
+            .with_all(theme.templates.values().map(|t| (&t.name, &t.text)))
+            .finish();
+        self.theme = theme;
+        self.templates = templates;
+        self.theme_diagnostics = found;
+        self.timings.record("templates", start.elapsed());
+    }
+
+    /// Recompute everything from the content on, reusing what is unchanged.
+    fn refresh(&mut self) {
+        let mut diagnostics = self.theme_diagnostics.clone();
+        let config = &self.model.config;
+        let load_options = LoadOptions {
+            drafts: self.options.drafts,
+        };
+        let start = Instant::now();
+        let (tree, found) =
+            ContentTree::load_cached(&self.root, config, &load_options, &mut self.caches.content);
+        self.timings.record("content", start.elapsed());
         diagnostics.extend(found);
 
-        let (theme, templates, templates_ok) = timings.time("templates", || {
-            let theme = match Theme::resolve(&options.root, &config) {
-                Ok(theme) => theme,
-                Err(found) => {
-                    diagnostics.extend(found);
-                    Theme::default()
-                }
-            };
-            let (templates, found) = Templates::load(&theme, &config.base_url);
-            let ok = found.is_empty() && !theme.templates.is_empty();
-            diagnostics.extend(found);
-            (theme, templates, ok)
-        });
-
-        let markdown = MarkdownRenderer::new(&config.markdown);
+        let start = Instant::now();
         let (pages_md, sections_md) =
-            timings.time("markdown", || render_markdown(&markdown, &config, &tree));
+            render_markdown(&self.markdown, config, &tree, &mut self.caches.markdown);
+        self.timings.record("markdown", start.elapsed());
         for rendered in pages_md.iter().chain(&sections_md) {
             diagnostics.extend(rendered.diagnostics.iter().cloned());
         }
 
-        let (taxonomies, found) = timings.time("taxonomies", || Taxonomies::build(&config, &tree));
-        diagnostics.extend(found);
-        let related = timings.time("related", || {
-            related_pages(&tree, &taxonomies, &config.related)
-        });
-        let backlinks = timings.time("backlinks", || {
-            Backlinks::build(&tree, &pages_md, &sections_md)
-        });
-        let model = Model {
-            config,
-            tree,
-            pages_md,
-            sections_md,
-            taxonomies,
-            related,
-            backlinks,
-        };
-        let values = timings.time("values", || Values::build(&model));
-        let mut site = Site {
-            root: options.root.clone(),
-            model,
-            theme,
-            templates,
-            templates_ok,
-            markdown,
-            values,
-            routes: Routes::default(),
-            plan: Vec::new(),
-            diagnostics,
-            timings,
-        };
-        let lookup = site.values.lookup(&site.model);
-        site.templates.install(lookup, site.values.site.clone());
         let start = Instant::now();
-        let found = plan::plan_routes(&mut site);
-        site.timings.record("routes", start.elapsed());
-        site.diagnostics.extend(found);
-        Ok(site)
+        let (taxonomies, found) = Taxonomies::build(config, &tree);
+        diagnostics.extend(found);
+        self.timings.record("taxonomies", start.elapsed());
+        let start = Instant::now();
+        let related_input = taxonomies.fingerprint(&tree, &config.related);
+        let related = match self.caches.related.take() {
+            Some((fingerprint, related)) if fingerprint == related_input => related,
+            _ => related_pages(&tree, &taxonomies, &config.related),
+        };
+        self.caches.related = Some((related_input, related.clone()));
+        self.timings.record("related", start.elapsed());
+        let start = Instant::now();
+        let backlinks = Backlinks::build(&tree, &pages_md, &sections_md);
+        self.timings.record("backlinks", start.elapsed());
+
+        let previous = std::mem::replace(&mut self.values, Values::empty());
+        let model = &mut self.model;
+        model.tree = tree;
+        model.pages_md = pages_md;
+        model.sections_md = sections_md;
+        model.taxonomies = taxonomies;
+        model.related = related;
+        model.backlinks = backlinks;
+        let start = Instant::now();
+        self.values = Values::build(&self.model, Some(previous));
+        let lookup = self.values.lookup(&self.model);
+        self.templates.install(lookup, self.values.site.clone());
+        self.timings.record("values", start.elapsed());
+
+        let start = Instant::now();
+        self.routes = Routes::default();
+        self.plan.clear();
+        diagnostics.extend(plan::plan_routes(self));
+        self.timings.record("routes", start.elapsed());
+        self.load_diagnostics = diagnostics;
+        self.diagnostics = self.load_diagnostics.clone();
     }
 
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
-    /// Render every output file into `sink`, then check every link against
-    /// what was rendered. Findings are added to `self.diagnostics`.
+    /// Render every output whose inputs changed since the last [`Site::commit`]
+    /// into `sink`, then check every link against the whole site. Findings
+    /// are added to `self.diagnostics`.
     pub fn render(&mut self, sink: &dyn Sink) -> Rendering {
+        self.diagnostics = self.load_diagnostics.clone();
         let start = Instant::now();
-        let rendering = render::render_all(self, sink);
+        let rendering = render::render_all(self, sink, &self.caches.outputs);
         self.timings.record("render", start.elapsed());
         let start = Instant::now();
         let found = render::check_all_links(self, &rendering);
@@ -226,6 +369,12 @@ impl Site {
             .extend(rendering.diagnostics.iter().cloned());
         self.diagnostics.extend(found);
         rendering
+    }
+
+    /// Accept a render as what is now published, so the next render skips
+    /// whatever has not changed since.
+    pub fn commit(&mut self, rendering: Rendering) {
+        self.caches.outputs = rendering.records;
     }
 
     /// All findings, sorted.
@@ -242,6 +391,18 @@ impl Site {
             .or_else(|| self.model.config.output_dir.clone())
             .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTPUT_DIR))
     }
+
+    /// Every output path of the site as it now stands.
+    pub fn output_paths(&self) -> impl Iterator<Item = &OutputPath> {
+        self.plan.iter().map(|(path, _)| path)
+    }
+}
+
+fn load_config(root: &Path, options: &SiteOptions) -> Result<Config, Diagnostics> {
+    let overrides = Overrides {
+        base_url: options.base_url.clone(),
+    };
+    Config::load(root, &overrides).map_err(Diagnostics::from_iter)
 }
 
 /// Build a site into its output folder. On any error the output folder is
@@ -251,14 +412,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut site = Site::load(&options.site)?;
     let output = site.output_dir(options.output.as_deref());
     let opened = site.timings.time("output", || {
-        OutputDir::open(&site.root, &output, options.force)
+        OutputDir::open(&options.site.root, &output, options.force)
     });
     let rendering = match &opened {
         Ok(out) => site.render(out),
         Err(refused) => {
-            site.diagnostics.push(refused.clone());
             // Still render, to report content and template problems in the same run.
-            site.render(&DiscardSink)
+            let rendering = site.render(&DiscardSink);
+            site.diagnostics.push(refused.clone());
+            rendering
         }
     };
     let out = match opened {
@@ -293,23 +455,40 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     })
 }
 
-/// Render every page's and section's Markdown in parallel.
+/// Render every page's and section's Markdown in parallel, reusing earlier
+/// renders whose body and links are unchanged.
 fn render_markdown(
     markdown: &MarkdownRenderer,
     config: &Config,
     tree: &ContentTree,
-) -> (Vec<Rendered>, Vec<Rendered>) {
-    let render = |content_path: &str, display: &Path, body: &str, body_line: usize| {
-        let resolver = Resolver::new(tree, &config.base_url, content_path);
-        let resolve = |dest: &str| resolver.resolve(dest);
-        markdown.render(&Input {
-            body,
-            body_line,
-            display_path: display,
-            resolve: &resolve,
-        })
-    };
-    let pages = tree
+    cache: &mut HashMap<String, CachedMarkdown>,
+) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
+    let render =
+        |content_path: &str, display: &Path, body: &Arc<str>, body_line: usize| -> Arc<Rendered> {
+            let resolver = Resolver::new(tree, &config.base_url, content_path);
+            if let Some(cached) = cache.get(content_path) {
+                let same_body = cached.body_line == body_line
+                    && (Arc::ptr_eq(&cached.body, body) || cached.body == *body);
+                // A cached render holds while every link it made still resolves the same way.
+                if same_body
+                    && cached
+                        .rendered
+                        .resolutions
+                        .iter()
+                        .all(|(dest, was)| resolver.resolve(dest) == *was)
+                {
+                    return cached.rendered.clone();
+                }
+            }
+            let resolve = |dest: &str| resolver.resolve(dest);
+            Arc::new(markdown.render(&Input {
+                body,
+                body_line,
+                display_path: display,
+                resolve: &resolve,
+            }))
+        };
+    let pages: Vec<Arc<Rendered>> = tree
         .pages
         .par_iter()
         .map(|p| {
@@ -321,7 +500,7 @@ fn render_markdown(
             )
         })
         .collect();
-    let sections = tree
+    let sections: Vec<Arc<Rendered>> = tree
         .sections
         .par_iter()
         .map(|s| {
@@ -333,6 +512,26 @@ fn render_markdown(
             )
         })
         .collect();
+    cache.clear();
+    let documents = tree
+        .pages
+        .iter()
+        .map(|p| (&p.file.content_path, &p.body, p.body_line))
+        .chain(
+            tree.sections
+                .iter()
+                .map(|s| (&s.file.content_path, &s.body, s.body_line)),
+        );
+    for ((path, body, body_line), rendered) in documents.zip(pages.iter().chain(&sections)) {
+        cache.insert(
+            path.clone(),
+            CachedMarkdown {
+                body: body.clone(),
+                body_line,
+                rendered: rendered.clone(),
+            },
+        );
+    }
     (pages, sections)
 }
 
@@ -340,7 +539,7 @@ fn render_markdown(
 pub fn highlight_stylesheet(config: &Config) -> Result<String, Diagnostic> {
     Highlighter::stylesheet(&config.markdown.highlight_theme, &config.markdown.highlight_theme_dark).map_err(|message| {
         Diagnostic::error(Code::NotAllowedValue, message)
-            .at(crate::diagnostics::Location::new(crate::config::CONFIG_FILE, config.position_of("markdown").map_or(0, |p| p.0), 0))
+            .at(crate::diagnostics::Location::new(CONFIG_FILE, config.position_of("markdown").map_or(0, |p| p.0), 0))
             .hint("set `markdown.highlight_theme` and `markdown.highlight_theme_dark` to one of the listed themes")
     })
 }

@@ -3,12 +3,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
+use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 use tera::Context;
 
 use crate::content::{FrontMatter, PageId, SectionId, SourceFile};
 use crate::diagnostics::{Code, Diagnostic, Location, body_line_text};
+use crate::fingerprint::{Fingerprint, of};
 use crate::html::{escape, ids};
 use crate::links::{BuiltSite, LinkSource, check_links};
 use crate::markdown::Rendered;
@@ -16,16 +18,20 @@ use crate::output::OutputPath;
 use crate::templates::{StaticSource, Value};
 
 use super::plan::Job;
-use super::values::PagerPage;
-use super::{Sink, Site, highlight_stylesheet};
+use super::values::{PagerPage, Values, ordered_subsections, page_ancestors};
+use super::{OutputRecord, Sink, Site, highlight_stylesheet};
 
 /// What rendering produced.
 #[derive(Debug, Default)]
 pub struct Rendering {
-    /// Every file written, for the output manifest.
+    /// Every file written this time (on a first render, every file).
     pub written: Vec<OutputPath>,
+    /// Files of the last committed render that the site no longer has.
+    pub removed: Vec<OutputPath>,
     pub built: BuiltSite,
     pub diagnostics: Vec<Diagnostic>,
+    /// What each output now is, for the next render to compare with.
+    pub(super) records: HashMap<OutputPath, OutputRecord>,
 }
 
 /// What one job produced.
@@ -33,6 +39,8 @@ struct Produced {
     path: OutputPath,
     /// Site path and ids of an HTML page.
     page_ids: Option<(String, Vec<String>)>,
+    /// What the template looked up, and the answers.
+    lookups: Vec<(crate::templates::LookupKey, u64)>,
     diagnostics: Vec<Diagnostic>,
     written: bool,
 }
@@ -61,29 +69,55 @@ struct Document<'a> {
     paginator: Option<Value>,
 }
 
-pub(super) fn render_all(site: &Site, sink: &dyn Sink) -> Rendering {
+/// Render every planned output whose fingerprint differs from `previous`.
+pub(super) fn render_all(
+    site: &Site,
+    sink: &dyn Sink,
+    previous: &HashMap<OutputPath, OutputRecord>,
+) -> Rendering {
     let renderer = Renderer {
         site,
         sink,
         highlight_css: OnceLock::new(),
     };
-    let produced: Vec<Produced> = site
+    let produced: Vec<(Produced, u64)> = site
         .plan
         .par_iter()
-        .map(|(path, job)| renderer.run(path, job))
+        .filter_map(|(path, job)| {
+            let fingerprint = fingerprint(site, job);
+            match previous.get(path) {
+                Some(record)
+                    if record.fingerprint == fingerprint
+                        && site.templates.lookups_unchanged(&record.lookups) =>
+                {
+                    None
+                }
+                _ => Some((renderer.run(path, job), fingerprint)),
+            }
+        })
         .collect();
 
     let mut rendering = Rendering::default();
+    let mut records: HashMap<OutputPath, OutputRecord> = HashMap::with_capacity(site.plan.len());
+    for (path, _) in &site.plan {
+        if let Some(record) = previous.get(path) {
+            records.insert(path.clone(), record.clone());
+        }
+    }
     let mut template_errors: HashMap<(Option<Location>, String), (usize, Diagnostic)> =
         HashMap::new();
-    for item in produced {
-        rendering.built.add_file(item.path.as_str());
+    for (item, fingerprint) in produced {
         if item.written {
             rendering.written.push(item.path.clone());
         }
-        if let Some((site_path, page_ids)) = item.page_ids {
-            rendering.built.add_page_ids(&site_path, page_ids);
-        }
+        records.insert(
+            item.path.clone(),
+            OutputRecord {
+                fingerprint,
+                page_ids: item.page_ids,
+                lookups: item.lookups,
+            },
+        );
         for diagnostic in item.diagnostics {
             if diagnostic.code == Code::Template {
                 // One broken template line fails every page using it; say so once.
@@ -105,7 +139,141 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink) -> Rendering {
         };
         rendering.diagnostics.push(diagnostic);
     }
+    for (path, record) in &records {
+        rendering.built.add_file(path.as_str());
+        if let Some((site_path, ids)) = &record.page_ids {
+            rendering.built.add_page_ids(site_path, ids.iter().cloned());
+        }
+    }
+    rendering.removed = previous
+        .keys()
+        .filter(|p| !records.contains_key(*p))
+        .cloned()
+        .collect();
+    rendering.records = records;
     rendering
+}
+
+/// Fingerprint of everything an output is made from. Equal fingerprints
+/// mean the output would come out byte for byte the same.
+fn fingerprint(site: &Site, job: &Job) -> u64 {
+    let model = &site.model;
+    let values = &site.values;
+    let tree = &model.tree;
+    let base = || {
+        Fingerprint::new()
+            .with(site.templates_fingerprint)
+            .with(site.templates_ok)
+            .with(values.site_fingerprint)
+    };
+    let pages = |ids: &[PageId]| {
+        ids.iter()
+            .map(|p| values.page_fingerprints[p.0 as usize])
+            .collect::<Vec<_>>()
+    };
+    let backlinks = |site_path: &str| {
+        Values::backlink_refs(model, site_path)
+            .into_iter()
+            .map(|r| values.fingerprint_of(*r))
+            .collect::<Vec<_>>()
+    };
+    match job {
+        Job::Page(id) => {
+            let page = tree.page(*id);
+            let index = id.0 as usize;
+            let (previous, next) = tree.neighbours(*id);
+            base()
+                .with("page")
+                .with(values.page_fingerprints[index])
+                .with(model.pages_md[index].fingerprint)
+                .with_all(
+                    page_ancestors(tree, page)
+                        .iter()
+                        .map(|s| values.link_fingerprints[s.0 as usize]),
+                )
+                .with(previous.map(|p| values.page_fingerprints[p.0 as usize]))
+                .with(next.map(|p| values.page_fingerprints[p.0 as usize]))
+                .with(pages(&model.related[index]))
+                .with(backlinks(&page.url))
+                .finish()
+        }
+        Job::Section { id, number, total } => {
+            let section = tree.section(*id);
+            base()
+                .with("section")
+                .with(values.section_fingerprints[id.0 as usize])
+                .with(model.sections_md[id.0 as usize].fingerprint)
+                .with(pages(&section.pages))
+                .with_all(
+                    ordered_subsections(tree, *id)
+                        .map(|s| values.section_fingerprints[s.0 as usize]),
+                )
+                .with_all(
+                    tree.ancestors(*id)
+                        .iter()
+                        .map(|s| values.link_fingerprints[s.0 as usize]),
+                )
+                .with(backlinks(&section.url))
+                .with((number, total))
+                .finish()
+        }
+        Job::Taxonomy(index) => base()
+            .with("taxonomy")
+            .with(values.taxonomy_fingerprints[*index])
+            .finish(),
+        Job::Term {
+            taxonomy,
+            term,
+            number,
+            total,
+        } => base()
+            .with("term")
+            .with(values.taxonomy_fingerprints[*taxonomy])
+            .with(term)
+            .with(pages(&model.taxonomies.list[*taxonomy].terms[*term].pages))
+            .with((number, total))
+            .finish(),
+        Job::NotFound => base().with("404").finish(),
+        Job::Alias { target, title } => of(("alias", model.config.fingerprint, target, title)),
+        Job::Feed(section) => {
+            let listed = match section {
+                Some(id) => pages(&tree.section(*id).pages),
+                None => values.page_fingerprints.clone(),
+            };
+            of((
+                "feed",
+                model.config.fingerprint,
+                section.map(|s| values.section_fingerprints[s.0 as usize]),
+                listed,
+            ))
+        }
+        Job::Text(text) => of(("text", text)),
+        Job::HighlightCss => of((
+            "css",
+            &model.config.markdown.highlight_theme,
+            &model.config.markdown.highlight_theme_dark,
+        )),
+        Job::Asset(index) => of(("asset", file_stamp(&tree.assets[*index].abs))),
+        Job::Static(key) => match &site.theme.static_files[key].source {
+            StaticSource::BuiltIn(bytes) => of(("static", key, bytes)),
+            StaticSource::Disk(path) => of(("static", key, file_stamp(path))),
+        },
+    }
+}
+
+/// A copied file's identity: path, size and modification time.
+fn file_stamp(path: &std::path::Path) -> (String, u64, u128) {
+    let meta = std::fs::metadata(path).ok();
+    let modified = meta
+        .as_ref()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    (
+        path.display().to_string(),
+        meta.map_or(0, |m| m.len()),
+        modified,
+    )
 }
 
 impl Renderer<'_> {
@@ -114,6 +282,7 @@ impl Renderer<'_> {
         let mut produced = Produced {
             path: path.clone(),
             page_ids: None,
+            lookups: Vec::new(),
             diagnostics: Vec::new(),
             written: false,
         };
@@ -144,7 +313,7 @@ impl Renderer<'_> {
             Job::NotFound => {
                 let mut context = Context::new();
                 context.insert("current_path", "/404.html");
-                self.generated("404.html", &context, "/404.html", &mut produced)
+                self.generated("404.html", context, "/404.html", &mut produced)
             }
             Job::Alias { target, title } => Ok(redirect_page(site, target, title).into_bytes()),
             Job::Feed(section) => Ok(super::feeds::feed(&site.model, *section).into_bytes()),
@@ -243,7 +412,7 @@ impl Renderer<'_> {
         let mut context = Context::new();
         context.insert_value("taxonomy", self.site.values.taxonomies[index].clone());
         context.insert("current_path", &path);
-        self.generated("taxonomy.html", &context, &path, produced)
+        self.generated("taxonomy.html", context, &path, produced)
     }
 
     fn term(
@@ -267,7 +436,7 @@ impl Renderer<'_> {
         }
         let url = PagerPage::path(&base, number);
         context.insert("current_path", &url);
-        self.generated("term.html", &context, &url, produced)
+        self.generated("term.html", context, &url, produced)
     }
 
     fn paginator(
@@ -292,13 +461,14 @@ impl Renderer<'_> {
     fn generated(
         &self,
         template: &str,
-        context: &Context,
+        context: Context,
         url: &str,
         produced: &mut Produced,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let html = self.site.templates.render(template, context)?;
-        produced.page_ids = Some((url.to_string(), ids(&html)));
-        Ok(html.into_bytes())
+        let output = self.site.templates.render_recorded(template, context)?;
+        produced.page_ids = Some((url.to_string(), ids(&output.text)));
+        produced.lookups = output.lookups;
+        Ok(output.text.into_bytes())
     }
 
     fn document(
@@ -318,9 +488,11 @@ impl Renderer<'_> {
             context.insert_value("paginator", paginator.clone());
         }
         context.insert("current_path", document.url);
-        let html = templates
-            .render(&document.template, &context)
+        let output = templates
+            .render_recorded(&document.template, context)
             .map_err(|d| d.note(format!("while rendering {}", display.display())))?;
+        produced.lookups = output.lookups;
+        let html = output.text;
         let found = ids(&html);
         produced
             .diagnostics

@@ -1,11 +1,16 @@
 //! Building the `site`, `page`, `section`, `taxonomy`, `term` and `paginator`
-//! values templates see, once per build. Listing values are shared between
-//! pages (Tera values are reference-counted), never rebuilt per render.
+//! values templates see.
+//!
+//! Every summary value has a fingerprint of exactly the inputs it is built
+//! from. A rebuild reuses the previous value when the fingerprint matches, and
+//! the renderer compares fingerprints to decide which pages to render again.
+//! Listing values are shared between pages (Tera values are reference-counted).
 
 use std::collections::HashMap;
 
 use crate::config::{Config, StructuredDataType};
 use crate::content::{ContentRef, ContentTree, FrontMatter, Page, PageId, Section, SectionId};
+use crate::fingerprint::Fingerprint;
 use crate::markdown::{Rendered, TocEntry};
 use crate::publish::structured_data::{Subject, json_ld};
 use crate::publish::{Taxonomy, Term};
@@ -14,15 +19,24 @@ use crate::templates::{Lookup, Obj, Value};
 
 use super::Model;
 
-/// Template values for the whole site.
+/// Template values for the whole site, with their fingerprints.
 pub struct Values {
     pub site: Value,
+    pub site_fingerprint: u64,
     /// One summary per page (no content), by page id.
     pub pages: Vec<Value>,
+    pub page_fingerprints: Vec<u64>,
     /// One summary per section (no page list), by section id.
     pub sections: Vec<Value>,
+    pub section_fingerprints: Vec<u64>,
+    /// A section's title and address, for navigation and breadcrumbs.
+    pub links: Vec<Value>,
+    pub link_fingerprints: Vec<u64>,
     /// Each taxonomy with its terms, in config order.
     pub taxonomies: Vec<Value>,
+    pub taxonomy_fingerprints: Vec<u64>,
+    /// Summaries by content path, for the next build to reuse.
+    memo: HashMap<String, (u64, Value)>,
 }
 
 /// Words per minute used for reading time, a common estimate for web text.
@@ -52,17 +66,123 @@ impl PagerPage<'_> {
 }
 
 impl Values {
-    pub fn build(model: &Model) -> Values {
+    /// No values yet, before a site is loaded.
+    pub fn empty() -> Values {
+        Values {
+            site: Value::none(),
+            site_fingerprint: 0,
+            pages: Vec::new(),
+            page_fingerprints: Vec::new(),
+            sections: Vec::new(),
+            section_fingerprints: Vec::new(),
+            links: Vec::new(),
+            link_fingerprints: Vec::new(),
+            taxonomies: Vec::new(),
+            taxonomy_fingerprints: Vec::new(),
+            memo: HashMap::new(),
+        }
+    }
+
+    /// Build every value, reusing those of `previous` whose inputs are unchanged.
+    pub fn build(model: &Model, previous: Option<Values>) -> Values {
         let Model { config, tree, .. } = model;
+        let mut memo = previous.map(|p| p.memo).unwrap_or_default();
+        let mut reuse = |key: &str, fingerprint: u64, build: &dyn Fn() -> Value| -> Value {
+            match memo.get(key) {
+                Some((old, value)) if *old == fingerprint => value.clone(),
+                _ => {
+                    let value = build();
+                    memo.insert(key.to_string(), (fingerprint, value.clone()));
+                    value
+                }
+            }
+        };
+
+        let link_fingerprints: Vec<u64> = tree
+            .sections
+            .iter()
+            .map(|s| {
+                Fingerprint::new()
+                    .with(config.fingerprint)
+                    .with(s.front_hash)
+                    .with(&s.url)
+                    .finish()
+            })
+            .collect();
+        let links: Vec<Value> = tree
+            .sections
+            .iter()
+            .map(|s| {
+                let key = format!("link:{}", s.file.content_path);
+                reuse(&key, link_fingerprints[s.id.0 as usize], &|| {
+                    section_link(config, s)
+                })
+            })
+            .collect();
+        let section_fingerprints: Vec<u64> = tree
+            .sections
+            .iter()
+            .map(|s| {
+                Fingerprint::new()
+                    .with(link_fingerprints[s.id.0 as usize])
+                    .with(&s.file.content_path)
+                    .with(model.sections_md[s.id.0 as usize].summary_fingerprint)
+                    .with((
+                        s.pages.len(),
+                        s.subsections.len(),
+                        section_has_feed(config, tree, s.id),
+                    ))
+                    .finish()
+            })
+            .collect();
         let sections: Vec<Value> = tree
             .sections
             .iter()
-            .map(|s| section_summary(model, s))
+            .map(|s| {
+                let key = format!("section:{}", s.file.content_path);
+                reuse(&key, section_fingerprints[s.id.0 as usize], &|| {
+                    section_summary(model, s)
+                })
+            })
+            .collect();
+        let page_fingerprints: Vec<u64> = tree
+            .pages
+            .iter()
+            .map(|p| {
+                Fingerprint::new()
+                    .with(config.fingerprint)
+                    .with(p.front_hash)
+                    .with((&p.url, &p.file.content_path, &p.schema))
+                    .with(model.pages_md[p.id.0 as usize].summary_fingerprint)
+                    .with(link_fingerprints[p.section.0 as usize])
+                    .finish()
+            })
             .collect();
         let pages: Vec<Value> = tree
             .pages
             .iter()
-            .map(|p| page_summary(model, p, &sections[p.section.0 as usize]))
+            .map(|p| {
+                let key = format!("page:{}", p.file.content_path);
+                reuse(&key, page_fingerprints[p.id.0 as usize], &|| {
+                    page_summary(model, p, &links[p.section.0 as usize])
+                })
+            })
+            .collect();
+        let taxonomy_fingerprints: Vec<u64> = model
+            .taxonomies
+            .list
+            .iter()
+            .map(|t| {
+                Fingerprint::new()
+                    .with(config.fingerprint)
+                    .with(&t.name)
+                    .with_all(
+                        t.terms
+                            .iter()
+                            .map(|term| (&term.name, &term.slug, term.pages.len())),
+                    )
+                    .finish()
+            })
             .collect();
         let taxonomies: Vec<Value> = model
             .taxonomies
@@ -70,12 +190,46 @@ impl Values {
             .iter()
             .map(|t| taxonomy_value(config, t))
             .collect();
-        let site = site_value(model, &sections, &taxonomies);
+        let nav_order = nav_order(tree);
+        let site_fingerprint = Fingerprint::new()
+            .with(config.fingerprint)
+            .with_all(
+                nav_order
+                    .iter()
+                    .map(|(id, depth)| (link_fingerprints[id.0 as usize], depth)),
+            )
+            .with(site_has_feed(config, tree))
+            .finish();
+        let site = site_value(model, &links);
+        // Forget summaries of pages that no longer exist.
+        let live: std::collections::HashSet<String> = tree
+            .pages
+            .iter()
+            .map(|p| format!("page:{}", p.file.content_path))
+            .chain(
+                tree.sections
+                    .iter()
+                    .map(|s| format!("section:{}", s.file.content_path)),
+            )
+            .chain(
+                tree.sections
+                    .iter()
+                    .map(|s| format!("link:{}", s.file.content_path)),
+            )
+            .collect();
+        memo.retain(|key, _| live.contains(key));
         Values {
             site,
+            site_fingerprint,
             pages,
+            page_fingerprints,
             sections,
+            section_fingerprints,
+            links,
+            link_fingerprints,
             taxonomies,
+            taxonomy_fingerprints,
+            memo,
         }
     }
 
@@ -84,8 +238,7 @@ impl Values {
         let tree = &model.tree;
         let page = tree.page(id);
         let (previous, next) = tree.neighbours(id);
-        let mut ancestors: Vec<SectionId> = tree.ancestors(page.section);
-        ancestors.push(page.section);
+        let ancestors = page_ancestors(tree, page);
         let related = model.related[id.0 as usize]
             .iter()
             .map(|p| self.pages[p.0 as usize].clone());
@@ -99,16 +252,10 @@ impl Values {
                     .and_then(|s| s.structured_data)
             })
             .unwrap_or(StructuredDataType::WebPage);
-        Obj::extend(&self.pages[id.0 as usize])
-            .html("content", &rendered.html)
-            .value("toc", toc_value(&rendered.toc))
+        with_body(&self.pages[id.0 as usize], rendered)
             .value(
                 "ancestors",
-                list(
-                    ancestors
-                        .iter()
-                        .map(|s| self.sections[s.0 as usize].clone()),
-                ),
+                list(ancestors.iter().map(|s| self.links[s.0 as usize].clone())),
             )
             .value(
                 "previous",
@@ -137,9 +284,7 @@ impl Values {
             .structured_data
             .unwrap_or(StructuredDataType::WebPage);
         let json_ld = self.json_ld(model, &section.front, &section.url, &ancestors, kind);
-        Obj::extend(&self.sections[id.0 as usize])
-            .html("content", &rendered.html)
-            .value("toc", toc_value(&rendered.toc))
+        with_body(&self.sections[id.0 as usize], rendered)
             .value("pages", self.page_list(&section.pages))
             .value(
                 "subsections",
@@ -147,11 +292,7 @@ impl Values {
             )
             .value(
                 "ancestors",
-                list(
-                    ancestors
-                        .iter()
-                        .map(|s| self.sections[s.0 as usize].clone()),
-                ),
+                list(ancestors.iter().map(|s| self.links[s.0 as usize].clone())),
             )
             .value("backlinks", self.backlinks(model, &section.url))
             .html("json_ld", &json_ld)
@@ -204,19 +345,37 @@ impl Values {
         list(ids.iter().map(|p| self.pages[p.0 as usize].clone()))
     }
 
-    fn backlinks(&self, model: &Model, site_path: &str) -> Value {
+    /// Fingerprint of a linking page or section, for the pages listing it.
+    pub fn fingerprint_of(&self, reference: ContentRef) -> u64 {
+        match reference {
+            ContentRef::Page(id) => self.page_fingerprints[id.0 as usize],
+            ContentRef::Section(id) => self.section_fingerprints[id.0 as usize],
+            _ => 0,
+        }
+    }
+
+    /// What links to `site_path`, ordered by title.
+    pub fn backlink_refs<'m>(model: &'m Model, site_path: &str) -> Vec<&'m ContentRef> {
         let mut linking: Vec<&ContentRef> = model.backlinks.to(site_path).iter().collect();
         let title = |r: &ContentRef| match r {
             ContentRef::Page(id) => model.tree.page(*id).front.title.to_lowercase(),
             ContentRef::Section(id) => model.tree.section(*id).front.title.to_lowercase(),
             _ => String::new(),
         };
-        linking.sort_by_key(|r| title(r));
-        list(linking.into_iter().filter_map(|r| match r {
-            ContentRef::Page(id) => Some(self.pages[id.0 as usize].clone()),
-            ContentRef::Section(id) => Some(self.sections[id.0 as usize].clone()),
-            _ => None,
-        }))
+        linking.sort_by_cached_key(|r| title(r));
+        linking
+    }
+
+    fn backlinks(&self, model: &Model, site_path: &str) -> Value {
+        list(
+            Values::backlink_refs(model, site_path)
+                .into_iter()
+                .filter_map(|r| match r {
+                    ContentRef::Page(id) => Some(self.pages[id.0 as usize].clone()),
+                    ContentRef::Section(id) => Some(self.sections[id.0 as usize].clone()),
+                    _ => None,
+                }),
+        )
     }
 
     fn json_ld(
@@ -261,18 +420,29 @@ impl Values {
         let mut site_paths: HashMap<String, String> = HashMap::new();
         let mut pages = HashMap::new();
         for page in &tree.pages {
+            let index = page.id.0 as usize;
             pages.insert(
                 page.file.content_path.clone(),
-                self.pages[page.id.0 as usize].clone(),
+                (self.pages[index].clone(), self.page_fingerprints[index]),
             );
             site_paths.insert(page.file.content_path.clone(), page.url.clone());
         }
         let mut sections = HashMap::new();
         for section in &tree.sections {
-            let with_pages = Obj::extend(&self.sections[section.id.0 as usize])
+            let index = section.id.0 as usize;
+            let with_pages = Obj::extend(&self.sections[index])
                 .value("pages", self.page_list(&section.pages))
                 .build();
-            sections.insert(section.file.content_path.clone(), with_pages);
+            let fingerprint = Fingerprint::new()
+                .with(self.section_fingerprints[index])
+                .with_all(
+                    section
+                        .pages
+                        .iter()
+                        .map(|p| self.page_fingerprints[p.0 as usize]),
+                )
+                .finish();
+            sections.insert(section.file.content_path.clone(), (with_pages, fingerprint));
             site_paths.insert(section.file.content_path.clone(), section.url.clone());
         }
         for asset in &tree.assets {
@@ -282,8 +452,13 @@ impl Values {
             .taxonomies
             .list
             .iter()
-            .zip(&self.taxonomies)
-            .map(|(t, v)| (t.name.clone(), v.clone()))
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    t.name.clone(),
+                    (self.taxonomies[i].clone(), self.taxonomy_fingerprints[i]),
+                )
+            })
             .collect();
         Lookup {
             pages,
@@ -293,6 +468,13 @@ impl Values {
             base_url: model.config.base_url.clone(),
         }
     }
+}
+
+/// A page's sections from the home down to its own, for breadcrumbs.
+pub fn page_ancestors(tree: &ContentTree, page: &Page) -> Vec<SectionId> {
+    let mut ancestors = tree.ancestors(page.section);
+    ancestors.push(page.section);
+    ancestors
 }
 
 /// Subsections in navigation order: weight, then title.
@@ -317,6 +499,19 @@ pub fn ordered_subsections(
     ids.into_iter()
 }
 
+/// Every section below the home in navigation order, with its depth.
+fn nav_order(tree: &ContentTree) -> Vec<(SectionId, usize)> {
+    fn walk(tree: &ContentTree, id: SectionId, depth: usize, out: &mut Vec<(SectionId, usize)>) {
+        for child in ordered_subsections(tree, id) {
+            out.push((child, depth));
+            walk(tree, child, depth + 1, out);
+        }
+    }
+    let mut out = vec![(SectionId(0), 0)];
+    walk(tree, SectionId(0), 1, &mut out);
+    out
+}
+
 /// Whether a section's own pages are dated, and so it has an Atom feed.
 pub fn section_has_feed(config: &Config, tree: &ContentTree, id: SectionId) -> bool {
     config.feeds.enabled
@@ -332,15 +527,22 @@ pub fn site_has_feed(config: &Config, tree: &ContentTree) -> bool {
     config.feeds.enabled && tree.pages.iter().any(|p| p.front.date.is_some())
 }
 
-fn site_value(model: &Model, sections: &[Value], taxonomies: &[Value]) -> Value {
+fn site_value(model: &Model, links: &[Value]) -> Value {
     let Model { config, tree, .. } = model;
-    fn nav(tree: &ContentTree, id: SectionId, sections: &[Value]) -> Value {
+    fn nav(tree: &ContentTree, id: SectionId, links: &[Value]) -> Value {
         list(ordered_subsections(tree, id).map(|s| {
-            Obj::extend(&sections[s.0 as usize])
-                .value("subsections", nav(tree, s, sections))
+            Obj::extend(&links[s.0 as usize])
+                .value("subsections", nav(tree, s, links))
                 .build()
         }))
     }
+    let taxonomies = list(config.taxonomies.iter().map(|t| {
+        Obj::new()
+            .text("name", &t.name)
+            .text("title", &t.title)
+            .text("url", &config.base_url.url(&format!("/{}/", t.name)))
+            .build()
+    }));
     let feed_url =
         site_has_feed(config, tree).then(|| Value::from(config.base_url.url("/atom.xml")));
     Obj::new()
@@ -351,9 +553,9 @@ fn site_value(model: &Model, sections: &[Value], taxonomies: &[Value]) -> Value 
         .text("base_url", &config.base_url.as_str())
         .text("url", config.base_url.prefix())
         .json("extra", &config.extra)
-        .value("home", sections[0].clone())
-        .value("sections", nav(tree, SectionId(0), sections))
-        .value("taxonomies", list(taxonomies.iter().cloned()))
+        .value("home", links[0].clone())
+        .value("sections", nav(tree, SectionId(0), links))
+        .value("taxonomies", taxonomies)
         .value("feed_url", or_none(feed_url))
         .text(
             "generator",
@@ -383,6 +585,38 @@ fn taxonomy_value(config: &Config, taxonomy: &Taxonomy) -> Value {
         .text("site_path", &path)
         .value("terms", list(terms))
         .build()
+}
+
+/// A section's name and address: all that navigation and breadcrumbs need.
+fn section_link(config: &Config, section: &Section) -> Value {
+    let front = &section.front;
+    Obj::new()
+        .text("kind", "section")
+        .text("title", &front.title)
+        .text(
+            "link_title",
+            front.link_title.as_deref().unwrap_or(&front.title),
+        )
+        .maybe_text("description", front.description.as_deref())
+        .text("url", &config.base_url.url(&section.url))
+        .text("permalink", &config.base_url.permalink(&section.url))
+        .text("site_path", &section.url)
+        .maybe_int("weight", front.weight)
+        .flag("is_home", section.parent.is_none())
+        .build()
+}
+
+/// A summary plus the body: what a page or section's own template sees.
+fn with_body(summary: &Value, rendered: &Rendered) -> Obj {
+    Obj::extend(summary)
+        .html("content", &rendered.html)
+        .value("toc", toc_value(&rendered.toc))
+        .int("word_count", rendered.word_count as i64)
+        .int(
+            "reading_time",
+            rendered.word_count.div_ceil(READING_SPEED).max(1) as i64,
+        )
+        .flag("has_code", rendered.has_highlighting)
 }
 
 /// What pages and sections have in common, for building their values.
@@ -435,12 +669,6 @@ fn common(config: &Config, document: &Document<'_>, obj: Obj) -> Obj {
         .maybe_int("weight", front.weight)
         .value("taxonomies", Value::from(taxonomy_map))
         .json("extra", &front.extra)
-        .int("word_count", rendered.word_count as i64)
-        .int(
-            "reading_time",
-            rendered.word_count.div_ceil(READING_SPEED).max(1) as i64,
-        )
-        .flag("has_code", rendered.has_highlighting)
 }
 
 /// Cut `text` at a word boundary to at most `limit` characters, adding an ellipsis.
@@ -463,7 +691,7 @@ fn shorten(text: &str, limit: usize) -> String {
     cut
 }
 
-fn page_summary(model: &Model, page: &Page, section: &Value) -> Value {
+fn page_summary(model: &Model, page: &Page, section_link: &Value) -> Value {
     let config = &model.config;
     let rendered = &model.pages_md[page.id.0 as usize];
     let obj = Obj::new().text("kind", "page");
@@ -504,7 +732,7 @@ fn page_summary(model: &Model, page: &Page, section: &Value) -> Value {
         .json("fields", &serde_json::Value::Object(fields))
         .value("facts", list(facts))
         .maybe_text("schema", page.schema.as_deref())
-        .value("section", section.clone())
+        .value("section", section_link.clone())
         .build()
 }
 

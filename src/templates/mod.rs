@@ -16,7 +16,13 @@ use crate::config::BaseUrl;
 use crate::diagnostics::{Code, Diagnostic, Location, line_text};
 
 pub use context::Obj;
-pub use functions::{Lookup, LookupCell, script_safe_json};
+pub use functions::{Fingerprinted, Lookup, LookupCell, LookupKey, script_safe_json};
+
+/// A rendered template and the lookups it made, with what each answered.
+pub struct Output {
+    pub text: String,
+    pub lookups: Vec<(LookupKey, u64)>,
+}
 pub use tera::Value;
 pub use theme::{StaticFile, StaticSource, TemplateSource, Theme};
 
@@ -24,6 +30,8 @@ pub use theme::{StaticFile, StaticSource, TemplateSource, Theme};
 pub struct Templates {
     tera: Tera,
     lookup: LookupCell,
+    recorder: Arc<functions::Recorder>,
+    next_token: std::sync::atomic::AtomicU64,
     /// Template name → (where it came from, its text), for error messages.
     sources: HashMap<String, (PathBuf, String)>,
 }
@@ -37,10 +45,24 @@ impl std::fmt::Debug for Templates {
 }
 
 impl Templates {
+    /// No templates, before a theme is loaded.
+    pub fn empty() -> Templates {
+        Templates {
+            tera: Tera::new(),
+            lookup: Arc::new(RwLock::new(Arc::new(Lookup::empty(
+                crate::config::BaseUrl::parse("http://localhost/").expect("a valid address"),
+            )))),
+            recorder: Arc::default(),
+            next_token: Default::default(),
+            sources: HashMap::new(),
+        }
+    }
+
     /// Parse every template. A template that fails is reported and left out,
     /// and the rest are tried again, so one run reports every broken template.
     pub fn load(theme: &Theme, base_url: &BaseUrl) -> (Templates, Vec<Diagnostic>) {
         let lookup: LookupCell = Arc::new(RwLock::new(Arc::new(Lookup::empty(base_url.clone()))));
+        let recorder: Arc<functions::Recorder> = Arc::default();
         let sources: HashMap<String, (PathBuf, String)> = theme
             .templates
             .values()
@@ -55,21 +77,23 @@ impl Templates {
         loop {
             let mut tera = Tera::new();
             functions::register_filters(&mut tera);
-            functions::register_functions(&mut tera, lookup.clone());
+            functions::register_functions(&mut tera, lookup.clone(), recorder.clone());
             let batch = pending.iter().map(|t| (t.name.as_str(), t.text.as_str()));
             let Err(error) = tera.add_raw_templates(batch) else {
-                return (
-                    Templates {
-                        tera,
-                        lookup,
-                        sources,
-                    },
-                    diagnostics,
-                );
+                let templates = Templates {
+                    tera,
+                    lookup,
+                    recorder,
+                    next_token: Default::default(),
+                    sources,
+                };
+                return (templates, diagnostics);
             };
             let templates = Templates {
                 tera: Tera::new(),
                 lookup: lookup.clone(),
+                recorder: recorder.clone(),
+                next_token: Default::default(),
                 sources: sources.clone(),
             };
             diagnostics.push(templates.diagnostic(&error));
@@ -97,9 +121,39 @@ impl Templates {
 
     /// Render `name` with `context`; errors name the template, line and column.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| self.diagnostic(&e))
+        self.render_recorded(name, context.clone())
+            .map(|output| output.text)
+    }
+
+    /// Render `name`, noting every lookup the template makes and its answer.
+    pub fn render_recorded(&self, name: &str, mut context: Context) -> Result<Output, Diagnostic> {
+        let token = self
+            .next_token
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        context.insert(functions::RENDER_TOKEN, &token);
+        let result = self.tera.render(name, &context);
+        let keys = self.recorder.take(token);
+        let text = result.map_err(|e| self.diagnostic(&e))?;
+        let lookup = Lookup::current(&self.lookup);
+        let lookups = keys
+            .into_iter()
+            .map(|key| {
+                let answer = lookup.answer(&key);
+                (key, answer)
+            })
+            .collect();
+        Ok(Output { text, lookups })
+    }
+
+    /// Whether a render's lookups would all answer the same now.
+    pub fn lookups_unchanged(&self, lookups: &[(LookupKey, u64)]) -> bool {
+        if lookups.is_empty() {
+            return true;
+        }
+        let lookup = Lookup::current(&self.lookup);
+        lookups
+            .iter()
+            .all(|(key, answer)| lookup.answer(key) == *answer)
     }
 
     fn origin(&self, name: &str) -> PathBuf {
