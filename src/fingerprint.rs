@@ -1,11 +1,33 @@
 //! Fingerprints: hashes of a step's inputs, so a rebuild can tell what it
 //! must redo. Equal fingerprints mean equal inputs within one process.
+//!
+//! aHash with fixed keys: fast, well distributed, and the same for the same
+//! input throughout a run (fingerprints are never stored between runs).
 
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
+
+/// The fixed keys every fingerprint in a run is made with.
+const KEYS: ahash::RandomState = ahash::RandomState::with_seeds(
+    0x5157_6e70_6f73_7465,
+    0x7220_6669_6e67_6572,
+    0x7072_696e_7473_2121,
+    0x0d15_ea5e_baad_f00d,
+);
+
+/// Hash maps and sets for the hot paths of a rebuild, where the standard
+/// library's DoS-resistant hasher costs more than the work it guards. Keys are
+/// the site's own paths, never input from the network.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+pub type FastSet<T> = std::collections::HashSet<T, ahash::RandomState>;
 
 /// Combines inputs into one fingerprint.
-#[derive(Default)]
-pub struct Fingerprint(std::collections::hash_map::DefaultHasher);
+pub struct Fingerprint(ahash::AHasher);
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint(KEYS.build_hasher())
+    }
+}
 
 impl Fingerprint {
     pub fn new() -> Self {

@@ -57,6 +57,9 @@ struct ServeArgs {
     /// After every rebuild, also build from scratch and report any difference (slow; for bug reports)
     #[arg(long)]
     verify_incremental: bool,
+    /// Print the time each phase of every rebuild took
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 #[derive(Args)]
@@ -102,6 +105,7 @@ fn serve(args: ServeArgs, palette: Palette) -> ExitCode {
         bind: args.bind,
         open: args.open,
         verify: args.verify_incremental,
+        verbose: args.verbose,
     };
     match signposter::serve::serve(options, palette) {
         Ok(()) => ExitCode::SUCCESS,

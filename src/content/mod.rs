@@ -228,11 +228,20 @@ impl ContentCache {
     /// renamed, or a folder changed, means walking `content/` again.
     pub fn forget(&mut self, changed: &[PathBuf]) {
         for path in changed {
-            let known = self
-                .discovery
-                .as_ref()
-                .is_some_and(|(entries, _)| entries.iter().any(|e| &e.abs == path));
-            if !known || !path.is_file() {
+            let (known, contains_known) = match &self.discovery {
+                Some((entries, _)) => (
+                    entries.iter().any(|e| &e.abs == path),
+                    entries.iter().any(|e| e.abs.starts_with(path)),
+                ),
+                None => (false, false),
+            };
+            let (is_file, is_dir) = (path.is_file(), path.is_dir());
+            // A known file changed in place keeps the walk. A file or folder that
+            // appeared, or a known file or folder that went, needs it again. A
+            // path that is neither known nor there any more was an editor's
+            // temporary file.
+            let structural = is_dir || (contains_known && !is_file) || (!known && is_file);
+            if structural {
                 self.discovery = None;
             }
             self.parsed.remove(path);
@@ -354,41 +363,7 @@ impl<'a> Loader<'a> {
     }
 
     fn parse(&self, file: &SourceFile, kind: Kind, schema: Option<&str>) -> ParsedFile {
-        let failed = |diagnostics, source_hash| ParsedFile {
-            front: None,
-            body: Arc::from(""),
-            body_line: 1,
-            diagnostics,
-            source_hash,
-            front_hash: source_hash,
-        };
-        let bytes = match std::fs::read(&file.abs) {
-            Ok(bytes) => bytes,
-            Err(error) => return failed(vec![source::io_error(&file.display_path, &error)], 0),
-        };
-        let source_hash = hash_bytes(&bytes);
-        let text = match source::decode(bytes, &file.display_path) {
-            Ok(text) => text,
-            Err(d) => return failed(vec![d], source_hash),
-        };
-        let split = match front_matter::split(&text, &file.display_path) {
-            Ok(split) => split,
-            Err(d) => return failed(vec![d], source_hash),
-        };
-        let doc = match Document::parse(&file.display_path, split.yaml, split.yaml_line) {
-            Ok(doc) => doc,
-            Err(d) => return failed(vec![d], source_hash),
-        };
-        let schema = schema.and_then(|name| self.config.schemas.get(name));
-        let (front, diagnostics) = front::read(&doc, kind, self.config, schema);
-        ParsedFile {
-            front: front.map(Arc::new),
-            body: Arc::from(split.body),
-            body_line: split.body_line,
-            diagnostics,
-            source_hash,
-            front_hash: hash_bytes(split.yaml.as_bytes()),
-        }
+        parse_file(self.config, file, kind, schema)
     }
 
     fn add_implicit_root(&mut self) {
@@ -657,7 +632,7 @@ impl<'a> Loader<'a> {
         }
         let pages = &self.tree.pages;
         for (section, mut ids) in self.tree.sections.iter_mut().zip(by_section) {
-            ids.sort_by(|a, b| compare_pages(&pages[a.0 as usize], &pages[b.0 as usize]));
+            ids.sort_by_cached_key(|id| order_key(&pages[id.0 as usize]));
             section.pages = ids;
         }
         for section in &self.tree.sections {
@@ -668,19 +643,146 @@ impl<'a> Loader<'a> {
     }
 }
 
+impl ContentTree {
+    /// Apply edits to existing pages in place, without walking `content/` or
+    /// rebuilding the tree. Only possible when each changed path is a page
+    /// that still parses cleanly with the same address and draft status;
+    /// otherwise nothing is changed and `false` is returned.
+    pub fn patch(
+        &mut self,
+        config: &Config,
+        changed: &[PathBuf],
+        cache: &mut ContentCache,
+    ) -> bool {
+        let mut edits = Vec::with_capacity(changed.len());
+        for path in changed {
+            let Some(page) = self.pages.iter().find(|p| &p.file.abs == path) else {
+                return false;
+            };
+            let known = cache
+                .discovery
+                .as_ref()
+                .is_some_and(|(entries, _)| entries.iter().any(|e| &e.abs == path));
+            if !known || !path.is_file() {
+                return false;
+            }
+            let parsed = parse_file(config, &page.file, Kind::Page, page.schema.as_deref());
+            let Some(front) = parsed.front.clone() else {
+                return false;
+            };
+            let same_address = front.slug == page.front.slug && front.draft == page.front.draft;
+            if !same_address || !parsed.diagnostics.is_empty() {
+                return false;
+            }
+            edits.push((page.id, Arc::new(parsed)));
+        }
+        for (id, parsed) in edits {
+            let page = &mut self.pages[id.0 as usize];
+            let reorder = {
+                let new_front = parsed.front.as_ref().expect("checked above");
+                (new_front.weight, new_front.date, &new_front.title)
+                    != (page.front.weight, page.front.date, &page.front.title)
+            };
+            page.front = parsed.front.clone().expect("checked above");
+            page.body = parsed.body.clone();
+            page.body_line = parsed.body_line;
+            page.source_hash = parsed.source_hash;
+            page.front_hash = parsed.front_hash;
+            let key = ParseKey {
+                kind: Kind::Page,
+                schema: page.schema.clone(),
+            };
+            cache.parsed.insert(page.file.abs.clone(), (key, parsed));
+            if reorder {
+                let section = page.section;
+                let pages = &self.pages;
+                let mut ids = self.sections[section.0 as usize].pages.clone();
+                ids.sort_by_cached_key(|id| order_key(&pages[id.0 as usize]));
+                for (position, id) in ids.iter().enumerate() {
+                    self.pages[id.0 as usize].position = position;
+                }
+                self.sections[section.0 as usize].pages = ids;
+            }
+        }
+        true
+    }
+}
+
+/// Read and parse one content file.
+fn parse_file(config: &Config, file: &SourceFile, kind: Kind, schema: Option<&str>) -> ParsedFile {
+    let failed = |diagnostics, source_hash| ParsedFile {
+        front: None,
+        body: Arc::from(""),
+        body_line: 1,
+        diagnostics,
+        source_hash,
+        front_hash: source_hash,
+    };
+    let bytes = match std::fs::read(&file.abs) {
+        Ok(bytes) => bytes,
+        Err(error) => return failed(vec![source::io_error(&file.display_path, &error)], 0),
+    };
+    let source_hash = hash_bytes(&bytes);
+    let text = match source::decode(bytes, &file.display_path) {
+        Ok(text) => text,
+        Err(d) => return failed(vec![d], source_hash),
+    };
+    let split = match front_matter::split(&text, &file.display_path) {
+        Ok(split) => split,
+        Err(d) => return failed(vec![d], source_hash),
+    };
+    let doc = match Document::parse(&file.display_path, split.yaml, split.yaml_line) {
+        Ok(doc) => doc,
+        Err(d) => return failed(vec![d], source_hash),
+    };
+    let schema = schema.and_then(|name| config.schemas.get(name));
+    let (front, diagnostics) = front::read(&doc, kind, config, schema);
+    ParsedFile {
+        front: front.map(Arc::new),
+        body: Arc::from(split.body),
+        body_line: split.body_line,
+        diagnostics,
+        source_hash,
+        front_hash: hash_bytes(split.yaml.as_bytes()),
+    }
+}
+
 /// Display order of pages in a listing: weight, then newest date, then title.
-pub fn compare_pages(a: &Page, b: &Page) -> std::cmp::Ordering {
-    let weight = |p: &Page| p.front.weight.unwrap_or(i64::MAX);
-    weight(a)
-        .cmp(&weight(b))
-        .then_with(|| b.front.date.cmp(&a.front.date))
-        .then_with(|| {
-            a.front
-                .title
-                .to_lowercase()
-                .cmp(&b.front.title.to_lowercase())
-        })
-        .then_with(|| a.file.content_path.cmp(&b.file.content_path))
+/// Sort with `sort_by_cached_key(order_key)` so each lower-cased title is made once.
+pub fn order_key(
+    page: &Page,
+) -> (
+    i64,
+    std::cmp::Reverse<Option<crate::date::Date>>,
+    String,
+    &str,
+) {
+    (
+        page.front.weight.unwrap_or(i64::MAX),
+        std::cmp::Reverse(page.front.date),
+        page.front.title.to_lowercase(),
+        page.file.content_path.as_str(),
+    )
+}
+
+impl ContentTree {
+    /// Fingerprint of every address: what each path inside `content/` is
+    /// and where it is published. Links render the same while it is equal.
+    pub fn address_fingerprint(&self) -> u64 {
+        self.by_content_path
+            .iter()
+            .map(|(path, target)| {
+                let address = match target {
+                    ContentRef::Page(id) => Some(self.page(*id).url.as_str()),
+                    ContentRef::Section(id) => Some(self.section(*id).url.as_str()),
+                    ContentRef::Asset(index) => Some(self.assets[*index].url.as_str()),
+                    ContentRef::Draft | ContentRef::Broken => None,
+                };
+                crate::fingerprint::of((path, address, matches!(target, ContentRef::Draft)))
+            })
+            // Adding is independent of the map's order.
+            .fold(0u64, u64::wrapping_add)
+    }
 }
 
 /// `a/b/c.md` → `a/b`; `c.md` → ``.

@@ -2,11 +2,15 @@
 //! exist and every `#anchor` must be an id on the target page, including ids
 //! that templates add.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::config::Level;
 use crate::diagnostics::{Code, Diagnostic, Location, Severity, body_line_text, closest};
+use crate::fingerprint::{FastMap, FastSet};
+use crate::output::OutputPath;
 
 use super::Target;
 
@@ -24,55 +28,66 @@ pub struct LinkRecord {
 /// What the build produced: every output file and the ids on each HTML page.
 #[derive(Debug, Default)]
 pub struct BuiltSite {
-    files: HashSet<String>,
+    files: FastSet<OutputPath>,
     /// Ids on each HTML page, by the page's site path (`/research/review/`).
-    ids: HashMap<String, HashSet<String>>,
+    ids: FastMap<Arc<str>, Arc<HashSet<String>>>,
 }
 
 impl BuiltSite {
-    /// Record an output file, by its path inside the output folder.
-    pub fn add_file(&mut self, output_path: &str) {
-        self.files.insert(output_path.to_string());
+    /// Room for `files` outputs, so a large site is not rehashed as it fills.
+    pub fn with_capacity(files: usize) -> BuiltSite {
+        BuiltSite {
+            files: FastSet::with_capacity_and_hasher(files, Default::default()),
+            ids: FastMap::with_capacity_and_hasher(files, Default::default()),
+        }
+    }
+
+    /// Record an output file.
+    pub fn add_file(&mut self, output_path: OutputPath) {
+        self.files.insert(output_path);
     }
 
     /// Record the ids of an HTML page at `site_path`.
-    pub fn add_page_ids(&mut self, site_path: &str, ids: impl IntoIterator<Item = String>) {
-        self.ids
-            .entry(site_path.to_string())
-            .or_default()
-            .extend(ids);
+    pub fn add_page_ids(&mut self, site_path: Arc<str>, ids: Arc<HashSet<String>>) {
+        self.ids.insert(site_path, ids);
     }
 
     pub fn has_file(&self, output_path: &str) -> bool {
         self.files.contains(output_path)
     }
 
-    /// The site path of the HTML page a link lands on, if the site has it.
-    fn landing_page(&self, site_path: &str) -> Option<String> {
+    /// The site path of the HTML page a link lands on (empty for a file
+    /// that is not a page), if the site has it.
+    fn landing_page<'a>(&self, site_path: &'a str) -> Option<Cow<'a, str>> {
         let trimmed = site_path.trim_start_matches('/');
         if trimmed.is_empty() || site_path.ends_with('/') {
+            // Most links go to a page the site has ids for: no need to build its file name.
+            if self.ids.contains_key(site_path) {
+                return Some(Cow::Borrowed(site_path));
+            }
             let index = format!("{trimmed}index.html");
-            return self.files.contains(&index).then(|| site_path.to_string());
+            return self
+                .files
+                .contains(index.as_str())
+                .then_some(Cow::Borrowed(site_path));
         }
         if self.files.contains(trimmed) {
             let is_html = trimmed.ends_with(".html");
-            return Some(if is_html {
-                site_path.to_string()
-            } else {
-                String::new()
-            });
+            return Some(Cow::Borrowed(if is_html { site_path } else { "" }));
         }
         // `/research/review` without its slash: servers answer with the folder's index.
         let index = format!("{trimmed}/index.html");
-        self.files.contains(&index).then(|| format!("{site_path}/"))
+        self.files
+            .contains(index.as_str())
+            .then(|| Cow::Owned(format!("{site_path}/")))
     }
 
     fn ids_of(&self, site_path: &str) -> Option<&HashSet<String>> {
-        self.ids.get(site_path)
+        self.ids.get(site_path).map(|ids| ids.as_ref())
     }
 
     fn page_paths(&self) -> impl Iterator<Item = &str> {
-        self.ids.keys().map(String::as_str)
+        self.ids.keys().map(|path| path.as_ref())
     }
 }
 
@@ -127,9 +142,9 @@ pub fn check_links(source: &LinkSource<'_>, built: &BuiltSite, level: Level) -> 
                 .map(|id| format!("did you mean `#{id}`?"))
                 .unwrap_or_else(|| "link to a heading's id; headings get ids from their text, or set one with `## Heading {#id}`".into());
             let on = if link.target.site_path.is_none() {
-                "this page".to_string()
+                "this page"
             } else {
-                page.clone()
+                &page
             };
             let diagnostic = Diagnostic::new(
                 severity,
@@ -173,13 +188,14 @@ mod tests {
             "research/figure.png",
             "atom.xml",
         ] {
-            site.add_file(file);
+            site.add_file(OutputPath::new(file).unwrap());
         }
-        site.add_page_ids("/", ["main-content".to_string()]);
-        site.add_page_ids("/research/", ["main-content".to_string()]);
+        let ids = |list: &[&str]| Arc::new(list.iter().map(|s| s.to_string()).collect());
+        site.add_page_ids(Arc::from("/"), ids(&["main-content"]));
+        site.add_page_ids(Arc::from("/research/"), ids(&["main-content"]));
         site.add_page_ids(
-            "/research/review/",
-            ["themes".to_string(), "main-content".to_string()],
+            Arc::from("/research/review/"),
+            ids(&["themes", "main-content"]),
         );
         site
     }

@@ -60,6 +60,8 @@ pub struct Rendered {
     pub resolutions: Vec<(String, Resolution)>,
     /// Fingerprint of what listings show: the summary.
     pub summary_fingerprint: u64,
+    /// Fingerprint of where the body links to, for backlinks.
+    pub links_fingerprint: u64,
     /// Fingerprint of everything templates see of this body.
     pub fingerprint: u64,
 }
@@ -164,6 +166,12 @@ impl MarkdownRenderer {
         out.ids.extend(footnotes.defined_ids());
         out.html = html;
         out.summary_fingerprint = crate::fingerprint::of((&out.summary, &out.summary_text));
+        out.links_fingerprint = crate::fingerprint::of(
+            out.links
+                .iter()
+                .map(|l| &l.target.site_path)
+                .collect::<Vec<_>>(),
+        );
         out.fingerprint = crate::fingerprint::Fingerprint::new()
             .with(out.summary_fingerprint)
             .with(&out.html)

@@ -1,13 +1,17 @@
 //! Output paths that cannot leave the output folder, whatever a slug, alias or
 //! file name says.
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A relative path inside the output folder, checked on construction:
 /// no `..`, no absolute paths, no backslashes, no empty or dot segments.
+/// Shared, because rebuilds carry every path of the site from one build to
+/// the next.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OutputPath(String);
+pub struct OutputPath(Arc<str>);
 
 impl OutputPath {
     /// The file a site path is written to: `/a/b/` → `a/b/index.html`,
@@ -41,7 +45,7 @@ impl OutputPath {
                 _ => {}
             }
         }
-        Ok(OutputPath(relative.to_string()))
+        Ok(OutputPath(Arc::from(relative)))
     }
 
     pub fn as_str(&self) -> &str {
@@ -53,6 +57,13 @@ impl OutputPath {
         let mut path = root.to_path_buf();
         path.extend(self.0.split('/'));
         path
+    }
+}
+
+/// Lets maps keyed by output path be looked up with a plain `&str`.
+impl Borrow<str> for OutputPath {
+    fn borrow(&self) -> &str {
+        &self.0
     }
 }
 

@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
+use std::sync::Arc;
+
 use crate::content::{ContentRef, ContentTree};
+use crate::fingerprint::Fingerprint;
 use crate::markdown::Rendered;
 
 #[derive(Debug, Clone, Default)]
@@ -15,8 +18,8 @@ pub struct Backlinks {
 impl Backlinks {
     pub fn build(
         tree: &ContentTree,
-        pages_md: &[std::sync::Arc<Rendered>],
-        sections_md: &[std::sync::Arc<Rendered>],
+        pages_md: &[Arc<Rendered>],
+        sections_md: &[Arc<Rendered>],
     ) -> Backlinks {
         let mut by_target: HashMap<String, Vec<ContentRef>> = HashMap::new();
         let sources = tree
@@ -51,10 +54,42 @@ impl Backlinks {
                 }
             }
         }
+        let title = |r: &ContentRef| match r {
+            ContentRef::Page(id) => tree.page(*id).front.title.to_lowercase(),
+            ContentRef::Section(id) => tree.section(*id).front.title.to_lowercase(),
+            _ => String::new(),
+        };
+        for linking in by_target.values_mut() {
+            linking.sort_by_cached_key(title);
+        }
         Backlinks { by_target }
     }
 
-    /// What links to the page or section at `site_path`.
+    /// Fingerprint of everything backlinks are built from.
+    pub fn inputs(
+        tree: &ContentTree,
+        pages_md: &[Arc<Rendered>],
+        sections_md: &[Arc<Rendered>],
+    ) -> u64 {
+        Fingerprint::new()
+            .with_all(tree.pages.iter().map(|p| {
+                (
+                    &p.url,
+                    &p.front.title,
+                    pages_md[p.id.0 as usize].links_fingerprint,
+                )
+            }))
+            .with_all(tree.sections.iter().map(|s| {
+                (
+                    &s.url,
+                    &s.front.title,
+                    sections_md[s.id.0 as usize].links_fingerprint,
+                )
+            }))
+            .finish()
+    }
+
+    /// What links to the page or section at `site_path`, ordered by title.
     pub fn to(&self, site_path: &str) -> &[ContentRef] {
         self.by_target.get(site_path).map_or(&[], Vec::as_slice)
     }

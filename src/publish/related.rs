@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use crate::config::RelatedConfig;
-use crate::content::{ContentTree, PageId, compare_pages};
+use crate::content::{ContentTree, PageId, order_key};
 
 use super::Taxonomies;
 
@@ -40,7 +40,7 @@ pub fn related_pages(
     }
     // Ties go to the page that comes first in display order; rank it once.
     let mut order: Vec<usize> = (0..tree.pages.len()).collect();
-    order.sort_by(|a, b| compare_pages(&tree.pages[*a], &tree.pages[*b]));
+    order.sort_by_cached_key(|i| order_key(&tree.pages[*i]));
     let mut rank = vec![0u32; tree.pages.len()];
     for (position, index) in order.into_iter().enumerate() {
         rank[index] = position as u32;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
-use crate::content::{ContentTree, PageId, compare_pages, slugify};
+use crate::content::{ContentTree, PageId, order_key, slugify};
 use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// One term, such as "Supervision", and its pages in display order.
@@ -84,7 +84,7 @@ impl Taxonomies {
                         &pages,
                     ));
                 }
-                pages.sort_by(|a, b| compare_pages(tree.page(*a), tree.page(*b)));
+                pages.sort_by_cached_key(|id| order_key(tree.page(*id)));
                 terms.push(Term { name, slug, pages });
             }
             terms.sort_by(|a, b| {
@@ -101,6 +101,19 @@ impl Taxonomies {
             });
         }
         (Taxonomies { list }, diagnostics)
+    }
+
+    /// Fingerprint of everything taxonomies are built from: the settings and
+    /// every page's front matter, in page order.
+    pub fn inputs(config: &Config, tree: &ContentTree) -> u64 {
+        crate::fingerprint::Fingerprint::new()
+            .with(config.fingerprint)
+            .with_all(
+                tree.pages
+                    .iter()
+                    .map(|p| (&p.file.content_path, p.front_hash)),
+            )
+            .finish()
     }
 
     /// Fingerprint of which pages share which terms, and their display order:

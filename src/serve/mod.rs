@@ -35,6 +35,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// After every rebuild, also build from scratch and report any difference.
     pub verify: bool,
+    /// Print the time each phase of every rebuild took.
+    pub verbose: bool,
 }
 
 impl Default for ServeOptions {
@@ -45,6 +47,7 @@ impl Default for ServeOptions {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             open: false,
             verify: false,
+            verbose: false,
         }
     }
 }
@@ -130,10 +133,11 @@ pub fn serve(options: ServeOptions, palette: Palette) -> Result<(), ServeError> 
     let mut watcher = SourceWatcher::start(&options.site.root, &output)?;
     let rebuild_live = live.clone();
     let verify = options.verify;
+    let verbose = options.verbose;
     std::thread::spawn(move || {
         while let Some(changed) = watcher.next_batch() {
             let changed: Vec<PathBuf> = changed.into_iter().collect();
-            rebuild(&mut session, &changed, &rebuild_live, palette);
+            rebuild(&mut session, &changed, &rebuild_live, palette, verbose);
             if verify {
                 for difference in session.compare_with_full_build() {
                     eprintln!("incremental rebuild differs from a full build: {difference}");
@@ -171,11 +175,20 @@ pub fn serve(options: ServeOptions, palette: Palette) -> Result<(), ServeError> 
     Ok(())
 }
 
-fn rebuild(session: &mut Session, changed: &[PathBuf], live: &Live, palette: Palette) {
+fn rebuild(
+    session: &mut Session,
+    changed: &[PathBuf],
+    live: &Live,
+    palette: Palette,
+    verbose: bool,
+) {
     match session.apply(changed) {
         Ok(applied) => {
             print_warnings(&applied.warnings, palette);
-            let changed_files = live.publish(session.files().clone());
+            if verbose {
+                print!("{}", applied.timings.table());
+            }
+            let changed_files = live.update(&applied.changes);
             println!(
                 "Rebuilt in {} after {} {}: {} {} rendered, {} changed",
                 format_duration(applied.elapsed),

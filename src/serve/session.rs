@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostics;
 use crate::site::{MemorySink, Site, SiteOptions, Timings};
 
-use super::state::Files;
+use super::state::{Changes, Files};
 
 /// What one rebuild did.
 #[derive(Debug)]
@@ -16,6 +16,7 @@ pub struct Applied {
     pub sections: usize,
     /// Output files rendered again (the rest were unchanged).
     pub rendered: usize,
+    pub changes: Changes,
     pub warnings: Diagnostics,
     pub timings: Timings,
     pub elapsed: Duration,
@@ -64,15 +65,29 @@ impl Session {
             return Err(self.site.findings());
         }
         let rendered = rendering.written.len();
-        for removed in &rendering.removed {
-            self.files.remove(removed.as_str());
+        let changes = Changes {
+            written: sink.into_files(),
+            removed: rendering
+                .removed
+                .iter()
+                .map(|path| path.as_str().to_string())
+                .collect(),
+        };
+        for removed in &changes.removed {
+            self.files.remove(removed);
         }
-        self.files.extend(sink.into_files());
+        self.files.extend(
+            changes
+                .written
+                .iter()
+                .map(|(path, bytes)| (path.clone(), bytes.clone())),
+        );
         self.site.commit(rendering);
         Ok(Applied {
             pages: self.site.model.tree.pages.len(),
             sections: self.site.model.tree.sections.len(),
             rendered,
+            changes,
             warnings: self
                 .site
                 .findings()

@@ -11,6 +11,13 @@ use tokio::sync::{broadcast, watch};
 /// The built site: file bytes by output path (`research/index.html`).
 pub type Files = BTreeMap<String, Arc<[u8]>>;
 
+/// What one rebuild changed: the files it wrote and the files it removed.
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub written: Files,
+    pub removed: Vec<String>,
+}
+
 /// What open pages are told after a rebuild.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -81,6 +88,36 @@ impl Live {
             Ok(mut guard) => *guard = Arc::new(files),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(files),
         }
+        self.announce(changed)
+    }
+
+    /// A good rebuild: apply what it changed to the served files, in place
+    /// unless a request is reading them at this moment, and tell open pages.
+    pub fn update(&self, changes: &Changes) -> Vec<String> {
+        let mut changed = Vec::new();
+        {
+            let mut guard = match self.files.write() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let files = Arc::make_mut(&mut guard);
+            for (path, bytes) in &changes.written {
+                match files.insert(path.clone(), bytes.clone()) {
+                    Some(old) if old == *bytes => {}
+                    _ => changed.push(site_path(path)),
+                }
+            }
+            for path in &changes.removed {
+                if files.remove(path).is_some() {
+                    changed.push(site_path(path));
+                }
+            }
+        }
+        changed.sort();
+        self.announce(changed)
+    }
+
+    fn announce(&self, changed: Vec<String>) -> Vec<String> {
         let had_problems = !self.problems().is_empty();
         self.set_problems(Vec::new());
         if had_problems {
@@ -119,7 +156,11 @@ impl Live {
 pub fn changed_paths(before: &Files, after: &Files) -> Vec<String> {
     let mut changed = Vec::new();
     for (path, bytes) in after {
-        if before.get(path).is_none_or(|old| old != bytes) {
+        // Unchanged files are the very same allocation; compare bytes only otherwise.
+        if before
+            .get(path)
+            .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != bytes)
+        {
             changed.push(site_path(path));
         }
     }
@@ -191,6 +232,30 @@ mod tests {
             Event::Reload {
                 changed: vec!["/".into()]
             }
+        );
+    }
+
+    #[test]
+    fn updates_report_only_files_whose_bytes_changed() {
+        let live = Live::new(files(&[
+            ("index.html", "a"),
+            ("x/index.html", "b"),
+            ("style.css", "c"),
+        ]));
+        let held_by_a_request = live.files();
+        let changes = Changes {
+            written: files(&[("index.html", "a"), ("y/index.html", "new")]),
+            removed: vec!["x/index.html".into(), "never-there.html".into()],
+        };
+        assert_eq!(live.update(&changes), ["/x/", "/y/"]);
+        let now = live.files();
+        assert_eq!(
+            now.keys().collect::<Vec<_>>(),
+            ["index.html", "style.css", "y/index.html"]
+        );
+        assert!(
+            held_by_a_request.contains_key("x/index.html"),
+            "a request in flight keeps the files it started with"
         );
     }
 }

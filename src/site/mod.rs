@@ -28,6 +28,7 @@ use rayon::prelude::*;
 use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::content::{CONTENT_DIR, ContentCache, ContentTree, LoadOptions, PageId};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
+use crate::fingerprint::FastMap;
 use crate::links::Resolver;
 use crate::markdown::{Highlighter, Input, MarkdownRenderer, Rendered};
 use crate::output::{OutputDir, OutputPath};
@@ -36,6 +37,9 @@ use crate::publish::{Backlinks, Taxonomies};
 use crate::templates::{Templates, Theme};
 
 pub use render::Rendering;
+
+/// Every output file and the job that makes it.
+type Plan = Vec<(OutputPath, plan::Job)>;
 pub use routes::{Origin, Routes};
 pub use sink::{DiscardSink, MemorySink, Sink};
 pub use timings::{Timings, format_duration};
@@ -69,10 +73,10 @@ pub struct Model {
     /// Rendered bodies, by page id and by section id.
     pub pages_md: Vec<Arc<Rendered>>,
     pub sections_md: Vec<Arc<Rendered>>,
-    pub taxonomies: Taxonomies,
+    pub taxonomies: Arc<Taxonomies>,
     /// Related pages, by page id.
-    pub related: Vec<Vec<PageId>>,
-    pub backlinks: Backlinks,
+    pub related: Arc<Vec<Vec<PageId>>>,
+    pub backlinks: Arc<Backlinks>,
 }
 
 /// A rendered body kept for the next rebuild, with what it depended on.
@@ -87,20 +91,32 @@ struct CachedMarkdown {
 struct OutputRecord {
     fingerprint: u64,
     /// Site path and ids of an HTML page, for checking anchors.
-    page_ids: Option<(String, Vec<String>)>,
+    page_ids: Option<(Arc<str>, Arc<std::collections::HashSet<String>>)>,
     /// What its template looked up (`get_page`, `url_for`, …) and the answers.
     lookups: Vec<(crate::templates::LookupKey, u64)>,
 }
+
+/// What each output of the last render was made from, shared between renders
+/// so that carrying an unchanged output over costs a reference count.
+type OutputRecords = FastMap<OutputPath, Arc<OutputRecord>>;
 
 /// Results kept from one rebuild to the next.
 #[derive(Default)]
 struct Caches {
     content: ContentCache,
+    /// Findings of the last full content load, which a patch leaves as they are.
+    content_diagnostics: Vec<Diagnostic>,
     markdown: HashMap<String, CachedMarkdown>,
-    /// Related pages, with the fingerprint of the terms they came from.
-    related: Option<(u64, Vec<Vec<PageId>>)>,
+    /// The address fingerprint the cached Markdown was rendered against.
+    addresses: u64,
+    /// Each derived structure with the fingerprint of what it was made from.
+    taxonomies: Option<(u64, Arc<Taxonomies>, Vec<Diagnostic>)>,
+    related: Option<(u64, Arc<Vec<Vec<PageId>>>)>,
+    backlinks: Option<(u64, Arc<Backlinks>)>,
+    plan: Option<(u64, Arc<Plan>, Vec<Diagnostic>)>,
+    lookup: Option<(u64, Arc<crate::templates::Lookup>)>,
     /// The outputs of the last committed render.
-    outputs: HashMap<OutputPath, OutputRecord>,
+    outputs: OutputRecords,
 }
 
 /// A loaded site: everything read, validated and rendered to Markdown HTML.
@@ -115,9 +131,8 @@ pub struct Site {
     templates_fingerprint: u64,
     pub markdown: MarkdownRenderer,
     pub values: Values,
-    pub routes: Routes,
     /// Every output file and the job that makes it.
-    plan: Vec<(OutputPath, plan::Job)>,
+    plan: Arc<Plan>,
     /// Findings about the theme and templates.
     theme_diagnostics: Vec<Diagnostic>,
     /// Findings about the sources: config, content, theme, templates, Markdown, routes.
@@ -219,9 +234,9 @@ impl Site {
                 tree: ContentTree::default(),
                 pages_md: Vec::new(),
                 sections_md: Vec::new(),
-                taxonomies: Taxonomies::default(),
-                related: Vec::new(),
-                backlinks: Backlinks::default(),
+                taxonomies: Arc::default(),
+                related: Arc::default(),
+                backlinks: Arc::default(),
             },
             theme: Theme::default(),
             templates: Templates::empty(),
@@ -229,8 +244,7 @@ impl Site {
             templates_fingerprint: 0,
             markdown,
             values: Values::empty(),
-            routes: Routes::default(),
-            plan: Vec::new(),
+            plan: Arc::default(),
             theme_diagnostics: Vec::new(),
             load_diagnostics: Vec::new(),
             diagnostics: Vec::new(),
@@ -238,7 +252,7 @@ impl Site {
             caches: Caches::default(),
         };
         site.load_theme();
-        site.refresh();
+        site.refresh(false);
         Ok(site)
     }
 
@@ -262,8 +276,18 @@ impl Site {
         } else if touched.theme {
             self.load_theme();
         }
-        self.caches.content.forget(&touched.content);
-        self.refresh();
+        let theme_or_config = touched.config || touched.theme;
+        let patched = !theme_or_config
+            && !touched.content.is_empty()
+            && self.model.tree.patch(
+                &self.model.config,
+                &touched.content,
+                &mut self.caches.content,
+            );
+        if !patched {
+            self.caches.content.forget(&touched.content);
+        }
+        self.refresh(patched);
         Ok(())
     }
 
@@ -291,40 +315,69 @@ impl Site {
     }
 
     /// Recompute everything from the content on, reusing what is unchanged.
-    fn refresh(&mut self) {
+    /// With `patched`, the tree was already updated in place.
+    fn refresh(&mut self, patched: bool) {
         let mut diagnostics = self.theme_diagnostics.clone();
         let config = &self.model.config;
         let load_options = LoadOptions {
             drafts: self.options.drafts,
         };
         let start = Instant::now();
-        let (tree, found) =
-            ContentTree::load_cached(&self.root, config, &load_options, &mut self.caches.content);
+        let (tree, found) = if patched {
+            (
+                std::mem::take(&mut self.model.tree),
+                self.caches.content_diagnostics.clone(),
+            )
+        } else {
+            ContentTree::load_cached(&self.root, config, &load_options, &mut self.caches.content)
+        };
+        self.caches.content_diagnostics = found.clone();
         self.timings.record("content", start.elapsed());
         diagnostics.extend(found);
 
         let start = Instant::now();
-        let (pages_md, sections_md) =
-            render_markdown(&self.markdown, config, &tree, &mut self.caches.markdown);
+        let addresses = tree.address_fingerprint();
+        let addresses_unchanged = addresses == self.caches.addresses;
+        self.caches.addresses = addresses;
+        let (pages_md, sections_md) = render_markdown(
+            &self.markdown,
+            config,
+            &tree,
+            &mut self.caches.markdown,
+            addresses_unchanged,
+        );
         self.timings.record("markdown", start.elapsed());
         for rendered in pages_md.iter().chain(&sections_md) {
             diagnostics.extend(rendered.diagnostics.iter().cloned());
         }
 
         let start = Instant::now();
-        let (taxonomies, found) = Taxonomies::build(config, &tree);
+        let inputs = Taxonomies::inputs(config, &tree);
+        let (taxonomies, found) = match self.caches.taxonomies.take() {
+            Some((fingerprint, taxonomies, found)) if fingerprint == inputs => (taxonomies, found),
+            _ => {
+                let (taxonomies, found) = Taxonomies::build(config, &tree);
+                (Arc::new(taxonomies), found)
+            }
+        };
+        self.caches.taxonomies = Some((inputs, taxonomies.clone(), found.clone()));
         diagnostics.extend(found);
         self.timings.record("taxonomies", start.elapsed());
         let start = Instant::now();
-        let related_input = taxonomies.fingerprint(&tree, &config.related);
+        let inputs = taxonomies.fingerprint(&tree, &config.related);
         let related = match self.caches.related.take() {
-            Some((fingerprint, related)) if fingerprint == related_input => related,
-            _ => related_pages(&tree, &taxonomies, &config.related),
+            Some((fingerprint, related)) if fingerprint == inputs => related,
+            _ => Arc::new(related_pages(&tree, &taxonomies, &config.related)),
         };
-        self.caches.related = Some((related_input, related.clone()));
+        self.caches.related = Some((inputs, related.clone()));
         self.timings.record("related", start.elapsed());
         let start = Instant::now();
-        let backlinks = Backlinks::build(&tree, &pages_md, &sections_md);
+        let inputs = Backlinks::inputs(&tree, &pages_md, &sections_md);
+        let backlinks = match self.caches.backlinks.take() {
+            Some((fingerprint, backlinks)) if fingerprint == inputs => backlinks,
+            _ => Arc::new(Backlinks::build(&tree, &pages_md, &sections_md)),
+        };
+        self.caches.backlinks = Some((inputs, backlinks.clone()));
         self.timings.record("backlinks", start.elapsed());
 
         let previous = std::mem::replace(&mut self.values, Values::empty());
@@ -337,14 +390,31 @@ impl Site {
         model.backlinks = backlinks;
         let start = Instant::now();
         self.values = Values::build(&self.model, Some(previous));
-        let lookup = self.values.lookup(&self.model);
+        // Most edits change no page's summary, so the lookup stays as it was.
+        let inputs = self.values.lookup_inputs(&self.model);
+        let lookup = match self.caches.lookup.take() {
+            Some((fingerprint, lookup)) if fingerprint == inputs => lookup,
+            _ => Arc::new(self.values.lookup(&self.model)),
+        };
+        self.caches.lookup = Some((inputs, lookup.clone()));
         self.templates.install(lookup, self.values.site.clone());
         self.timings.record("values", start.elapsed());
 
         let start = Instant::now();
-        self.routes = Routes::default();
-        self.plan.clear();
-        diagnostics.extend(plan::plan_routes(self));
+        let inputs = plan::inputs(self);
+        match self.caches.plan.take() {
+            Some((fingerprint, plan, found)) if fingerprint == inputs => {
+                self.plan = plan;
+                diagnostics.extend(found.iter().cloned());
+                self.caches.plan = Some((fingerprint, self.plan.clone(), found));
+            }
+            _ => {
+                let (plan, found) = plan::plan_routes(self);
+                self.plan = Arc::new(plan);
+                diagnostics.extend(found.iter().cloned());
+                self.caches.plan = Some((inputs, self.plan.clone(), found));
+            }
+        }
         self.timings.record("routes", start.elapsed());
         self.load_diagnostics = diagnostics;
         self.diagnostics = self.load_diagnostics.clone();
@@ -462,6 +532,7 @@ fn render_markdown(
     config: &Config,
     tree: &ContentTree,
     cache: &mut HashMap<String, CachedMarkdown>,
+    addresses_unchanged: bool,
 ) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
     let render =
         |content_path: &str, display: &Path, body: &Arc<str>, body_line: usize| -> Arc<Rendered> {
@@ -469,14 +540,15 @@ fn render_markdown(
             if let Some(cached) = cache.get(content_path) {
                 let same_body = cached.body_line == body_line
                     && (Arc::ptr_eq(&cached.body, body) || cached.body == *body);
-                // A cached render holds while every link it made still resolves the same way.
-                if same_body
-                    && cached
+                // A cached render holds while every link it made still resolves the
+                // same way, which is certain when no address in the site changed.
+                let same_links = addresses_unchanged
+                    || cached
                         .rendered
                         .resolutions
                         .iter()
-                        .all(|(dest, was)| resolver.resolve(dest) == *was)
-                {
+                        .all(|(dest, was)| resolver.resolve(dest) == *was);
+                if same_body && same_links {
                     return cached.rendered.clone();
                 }
             }
@@ -512,7 +584,6 @@ fn render_markdown(
             )
         })
         .collect();
-    cache.clear();
     let documents = tree
         .pages
         .iter()
@@ -523,14 +594,29 @@ fn render_markdown(
                 .map(|s| (&s.file.content_path, &s.body, s.body_line)),
         );
     for ((path, body, body_line), rendered) in documents.zip(pages.iter().chain(&sections)) {
-        cache.insert(
-            path.clone(),
-            CachedMarkdown {
-                body: body.clone(),
-                body_line,
-                rendered: rendered.clone(),
-            },
-        );
+        let unchanged = cache
+            .get(path.as_str())
+            .is_some_and(|c| Arc::ptr_eq(&c.rendered, rendered));
+        if !unchanged {
+            cache.insert(
+                path.clone(),
+                CachedMarkdown {
+                    body: body.clone(),
+                    body_line,
+                    rendered: rendered.clone(),
+                },
+            );
+        }
+    }
+    if cache.len() > pages.len() + sections.len() {
+        // Files went away: forget their renders.
+        let live: std::collections::HashSet<&str> = tree
+            .pages
+            .iter()
+            .map(|p| p.file.content_path.as_str())
+            .chain(tree.sections.iter().map(|s| s.file.content_path.as_str()))
+            .collect();
+        cache.retain(|path, _| live.contains(path.as_str()));
     }
     (pages, sections)
 }

@@ -12,9 +12,10 @@ use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::output::OutputPath;
 use crate::publish::sitemap::{SitemapEntry, URLS_PER_FILE, robots, sitemaps};
 
-use super::routes::Origin;
+use super::routes::{Origin, Routes};
 use super::values::{PagerPage, section_has_feed, site_has_feed};
 use super::{Model, Site};
+use crate::fingerprint::Fingerprint;
 
 /// One output file and how to make it.
 #[derive(Debug, Clone)]
@@ -135,7 +136,7 @@ fn lastmod_of(model: &Model, id: PageId) -> Option<Date> {
 }
 
 /// Plan every output file; clashes and bad paths are returned as findings.
-pub(super) fn plan_routes(site: &mut Site) -> Vec<Diagnostic> {
+pub(super) fn plan_routes(site: &Site) -> (super::Plan, Vec<Diagnostic>) {
     let model = &site.model;
     let tree = &model.tree;
     let mut planner = Planner {
@@ -252,13 +253,47 @@ pub(super) fn plan_routes(site: &mut Site) -> Vec<Diagnostic> {
         mut diagnostics,
         ..
     } = planner;
+    let mut routes = Routes::default();
+    let mut plan = Vec::with_capacity(planned.len());
     for (path, job, origin) in planned {
-        match site.routes.claim(path.clone(), origin) {
-            Ok(()) => site.plan.push((path, job)),
+        match routes.claim(path.clone(), origin) {
+            Ok(()) => plan.push((path, job)),
             Err(clash) => diagnostics.push(clash),
         }
     }
-    diagnostics
+    (plan, diagnostics)
+}
+
+/// Fingerprint of everything the plan is made from: addresses, aliases,
+/// page counts, dates, terms, copied files and settings.
+pub(super) fn inputs(site: &Site) -> u64 {
+    let model = &site.model;
+    let tree = &model.tree;
+    Fingerprint::new()
+        .with(model.config.fingerprint)
+        .with_all(
+            tree.sections
+                .iter()
+                .map(|s| (&s.file.content_path, s.front_hash, &s.url, s.pages.len())),
+        )
+        .with_all(
+            tree.pages
+                .iter()
+                .map(|p| (&p.file.content_path, p.front_hash, &p.url)),
+        )
+        .with_all(tree.assets.iter().map(|a| (&a.content_path, &a.url)))
+        .with_all(
+            site.theme
+                .static_files
+                .iter()
+                .map(|(key, file)| (key, &file.origin)),
+        )
+        .with_all(model.taxonomies.list.iter().flat_map(|t| {
+            t.terms
+                .iter()
+                .map(move |term| (&t.name, &term.slug, term.pages.len()))
+        }))
+        .finish()
 }
 
 fn plan_aliases(model: &Model, planner: &mut Planner) {

@@ -2,7 +2,7 @@
 //! against what was rendered.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
@@ -18,8 +18,8 @@ use crate::output::OutputPath;
 use crate::templates::{StaticSource, Value};
 
 use super::plan::Job;
-use super::values::{PagerPage, Values, ordered_subsections, page_ancestors};
-use super::{OutputRecord, Sink, Site, highlight_stylesheet};
+use super::values::{PagerPage, Values, ordered_subsections};
+use super::{OutputRecord, OutputRecords, Sink, Site, highlight_stylesheet};
 
 /// What rendering produced.
 #[derive(Debug, Default)]
@@ -31,14 +31,14 @@ pub struct Rendering {
     pub built: BuiltSite,
     pub diagnostics: Vec<Diagnostic>,
     /// What each output now is, for the next render to compare with.
-    pub(super) records: HashMap<OutputPath, OutputRecord>,
+    pub(super) records: OutputRecords,
 }
 
 /// What one job produced.
 struct Produced {
     path: OutputPath,
     /// Site path and ids of an HTML page.
-    page_ids: Option<(String, Vec<String>)>,
+    page_ids: Option<(Arc<str>, Arc<HashSet<String>>)>,
     /// What the template looked up, and the answers.
     lookups: Vec<(crate::templates::LookupKey, u64)>,
     diagnostics: Vec<Diagnostic>,
@@ -70,16 +70,14 @@ struct Document<'a> {
 }
 
 /// Render every planned output whose fingerprint differs from `previous`.
-pub(super) fn render_all(
-    site: &Site,
-    sink: &dyn Sink,
-    previous: &HashMap<OutputPath, OutputRecord>,
-) -> Rendering {
+pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &OutputRecords) -> Rendering {
     let renderer = Renderer {
         site,
         sink,
         highlight_css: OnceLock::new(),
     };
+    // Most pages make the same few lookups (a stylesheet's address, say): answer each once.
+    let answers = site.templates.answers();
     let produced: Vec<(Produced, u64)> = site
         .plan
         .par_iter()
@@ -87,8 +85,7 @@ pub(super) fn render_all(
             let fingerprint = fingerprint(site, job);
             match previous.get(path) {
                 Some(record)
-                    if record.fingerprint == fingerprint
-                        && site.templates.lookups_unchanged(&record.lookups) =>
+                    if record.fingerprint == fingerprint && answers.unchanged(&record.lookups) =>
                 {
                     None
                 }
@@ -98,8 +95,8 @@ pub(super) fn render_all(
         .collect();
 
     let mut rendering = Rendering::default();
-    let mut records: HashMap<OutputPath, OutputRecord> = HashMap::with_capacity(site.plan.len());
-    for (path, _) in &site.plan {
+    let mut records = OutputRecords::with_capacity_and_hasher(site.plan.len(), Default::default());
+    for (path, _) in site.plan.iter() {
         if let Some(record) = previous.get(path) {
             records.insert(path.clone(), record.clone());
         }
@@ -112,11 +109,11 @@ pub(super) fn render_all(
         }
         records.insert(
             item.path.clone(),
-            OutputRecord {
+            Arc::new(OutputRecord {
                 fingerprint,
                 page_ids: item.page_ids,
                 lookups: item.lookups,
-            },
+            }),
         );
         for diagnostic in item.diagnostics {
             if diagnostic.code == Code::Template {
@@ -139,10 +136,11 @@ pub(super) fn render_all(
         };
         rendering.diagnostics.push(diagnostic);
     }
+    rendering.built = BuiltSite::with_capacity(records.len());
     for (path, record) in &records {
-        rendering.built.add_file(path.as_str());
+        rendering.built.add_file(path.clone());
         if let Some((site_path, ids)) = &record.page_ids {
-            rendering.built.add_page_ids(site_path, ids.iter().cloned());
+            rendering.built.add_page_ids(site_path.clone(), ids.clone());
         }
     }
     rendering.removed = previous
@@ -166,16 +164,15 @@ fn fingerprint(site: &Site, job: &Job) -> u64 {
             .with(site.templates_ok)
             .with(values.site_fingerprint)
     };
-    let pages = |ids: &[PageId]| {
-        ids.iter()
-            .map(|p| values.page_fingerprints[p.0 as usize])
-            .collect::<Vec<_>>()
-    };
+    let pages = |ids: &[PageId]| page_fingerprints(values, ids);
     let backlinks = |site_path: &str| {
-        Values::backlink_refs(model, site_path)
-            .into_iter()
-            .map(|r| values.fingerprint_of(*r))
-            .collect::<Vec<_>>()
+        Fingerprint::new()
+            .with_all(
+                Values::backlink_refs(model, site_path)
+                    .iter()
+                    .map(|r| values.fingerprint_of(*r)),
+            )
+            .finish()
     };
     match job {
         Job::Page(id) => {
@@ -187,8 +184,9 @@ fn fingerprint(site: &Site, job: &Job) -> u64 {
                 .with(values.page_fingerprints[index])
                 .with(model.pages_md[index].fingerprint)
                 .with_all(
-                    page_ancestors(tree, page)
+                    tree.ancestors(page.section)
                         .iter()
+                        .chain([&page.section])
                         .map(|s| values.link_fingerprints[s.0 as usize]),
                 )
                 .with(previous.map(|p| values.page_fingerprints[p.0 as usize]))
@@ -238,7 +236,9 @@ fn fingerprint(site: &Site, job: &Job) -> u64 {
         Job::Feed(section) => {
             let listed = match section {
                 Some(id) => pages(&tree.section(*id).pages),
-                None => values.page_fingerprints.clone(),
+                None => Fingerprint::new()
+                    .with_all(values.page_fingerprints.iter())
+                    .finish(),
             };
             of((
                 "feed",
@@ -259,6 +259,13 @@ fn fingerprint(site: &Site, job: &Job) -> u64 {
             StaticSource::Disk(path) => of(("static", key, file_stamp(path))),
         },
     }
+}
+
+/// One fingerprint for the summaries of a list of pages.
+fn page_fingerprints(values: &Values, ids: &[PageId]) -> u64 {
+    Fingerprint::new()
+        .with_all(ids.iter().map(|p| values.page_fingerprints[p.0 as usize]))
+        .finish()
 }
 
 /// A copied file's identity: path, size and modification time.
@@ -466,7 +473,10 @@ impl Renderer<'_> {
         produced: &mut Produced,
     ) -> Result<Vec<u8>, Diagnostic> {
         let output = self.site.templates.render_recorded(template, context)?;
-        produced.page_ids = Some((url.to_string(), ids(&output.text)));
+        produced.page_ids = Some((
+            Arc::from(url),
+            Arc::new(ids(&output.text).into_iter().collect()),
+        ));
         produced.lookups = output.lookups;
         Ok(output.text.into_bytes())
     }
@@ -497,7 +507,10 @@ impl Renderer<'_> {
         produced
             .diagnostics
             .extend(duplicate_ids(&found, &document));
-        produced.page_ids = Some((document.url.to_string(), found));
+        produced.page_ids = Some((
+            Arc::from(document.url),
+            Arc::new(found.into_iter().collect()),
+        ));
         Ok(html.into_bytes())
     }
 }

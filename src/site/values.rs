@@ -36,7 +36,47 @@ pub struct Values {
     pub taxonomies: Vec<Value>,
     pub taxonomy_fingerprints: Vec<u64>,
     /// Summaries by content path, for the next build to reuse.
-    memo: HashMap<String, (u64, Value)>,
+    memo: Memo,
+}
+
+/// Values from the previous build, each with the fingerprint of its inputs,
+/// keyed by content path so they survive pages moving in the id order.
+#[derive(Default)]
+struct Memo {
+    pages: MemoTable,
+    sections: MemoTable,
+    links: MemoTable,
+}
+
+#[derive(Default)]
+struct MemoTable(HashMap<String, (u64, Value)>);
+
+impl MemoTable {
+    /// The remembered value if its fingerprint matches, else a fresh one.
+    fn reuse(&mut self, key: &str, fingerprint: u64, build: impl FnOnce() -> Value) -> Value {
+        match self.0.get_mut(key) {
+            Some((old, value)) if *old == fingerprint => value.clone(),
+            Some(slot) => {
+                let value = build();
+                *slot = (fingerprint, value.clone());
+                value
+            }
+            None => {
+                let value = build();
+                self.0.insert(key.to_string(), (fingerprint, value.clone()));
+                value
+            }
+        }
+    }
+
+    /// Forget entries for files that no longer exist. Every live key was just
+    /// looked up, so only a table larger than the live set holds stale ones.
+    fn forget_missing<'a>(&mut self, live: impl ExactSizeIterator<Item = &'a str>) {
+        if self.0.len() > live.len() {
+            let live: std::collections::HashSet<&str> = live.collect();
+            self.0.retain(|key, _| live.contains(key.as_str()));
+        }
+    }
 }
 
 /// Words per minute used for reading time, a common estimate for web text.
@@ -79,7 +119,7 @@ impl Values {
             link_fingerprints: Vec::new(),
             taxonomies: Vec::new(),
             taxonomy_fingerprints: Vec::new(),
-            memo: HashMap::new(),
+            memo: Memo::default(),
         }
     }
 
@@ -87,16 +127,6 @@ impl Values {
     pub fn build(model: &Model, previous: Option<Values>) -> Values {
         let Model { config, tree, .. } = model;
         let mut memo = previous.map(|p| p.memo).unwrap_or_default();
-        let mut reuse = |key: &str, fingerprint: u64, build: &dyn Fn() -> Value| -> Value {
-            match memo.get(key) {
-                Some((old, value)) if *old == fingerprint => value.clone(),
-                _ => {
-                    let value = build();
-                    memo.insert(key.to_string(), (fingerprint, value.clone()));
-                    value
-                }
-            }
-        };
 
         let link_fingerprints: Vec<u64> = tree
             .sections
@@ -113,10 +143,11 @@ impl Values {
             .sections
             .iter()
             .map(|s| {
-                let key = format!("link:{}", s.file.content_path);
-                reuse(&key, link_fingerprints[s.id.0 as usize], &|| {
-                    section_link(config, s)
-                })
+                memo.links.reuse(
+                    &s.file.content_path,
+                    link_fingerprints[s.id.0 as usize],
+                    || section_link(config, s),
+                )
             })
             .collect();
         let section_fingerprints: Vec<u64> = tree
@@ -139,10 +170,11 @@ impl Values {
             .sections
             .iter()
             .map(|s| {
-                let key = format!("section:{}", s.file.content_path);
-                reuse(&key, section_fingerprints[s.id.0 as usize], &|| {
-                    section_summary(model, s)
-                })
+                memo.sections.reuse(
+                    &s.file.content_path,
+                    section_fingerprints[s.id.0 as usize],
+                    || section_summary(model, s),
+                )
             })
             .collect();
         let page_fingerprints: Vec<u64> = tree
@@ -162,10 +194,11 @@ impl Values {
             .pages
             .iter()
             .map(|p| {
-                let key = format!("page:{}", p.file.content_path);
-                reuse(&key, page_fingerprints[p.id.0 as usize], &|| {
-                    page_summary(model, p, &links[p.section.0 as usize])
-                })
+                memo.pages.reuse(
+                    &p.file.content_path,
+                    page_fingerprints[p.id.0 as usize],
+                    || page_summary(model, p, &links[p.section.0 as usize]),
+                )
             })
             .collect();
         let taxonomy_fingerprints: Vec<u64> = model
@@ -201,23 +234,11 @@ impl Values {
             .with(site_has_feed(config, tree))
             .finish();
         let site = site_value(model, &links);
-        // Forget summaries of pages that no longer exist.
-        let live: std::collections::HashSet<String> = tree
-            .pages
-            .iter()
-            .map(|p| format!("page:{}", p.file.content_path))
-            .chain(
-                tree.sections
-                    .iter()
-                    .map(|s| format!("section:{}", s.file.content_path)),
-            )
-            .chain(
-                tree.sections
-                    .iter()
-                    .map(|s| format!("link:{}", s.file.content_path)),
-            )
-            .collect();
-        memo.retain(|key, _| live.contains(key));
+        let section_paths = || tree.sections.iter().map(|s| s.file.content_path.as_str());
+        memo.pages
+            .forget_missing(tree.pages.iter().map(|p| p.file.content_path.as_str()));
+        memo.sections.forget_missing(section_paths());
+        memo.links.forget_missing(section_paths());
         Values {
             site,
             site_fingerprint,
@@ -355,21 +376,14 @@ impl Values {
     }
 
     /// What links to `site_path`, ordered by title.
-    pub fn backlink_refs<'m>(model: &'m Model, site_path: &str) -> Vec<&'m ContentRef> {
-        let mut linking: Vec<&ContentRef> = model.backlinks.to(site_path).iter().collect();
-        let title = |r: &ContentRef| match r {
-            ContentRef::Page(id) => model.tree.page(*id).front.title.to_lowercase(),
-            ContentRef::Section(id) => model.tree.section(*id).front.title.to_lowercase(),
-            _ => String::new(),
-        };
-        linking.sort_by_cached_key(|r| title(r));
-        linking
+    pub fn backlink_refs<'m>(model: &'m Model, site_path: &str) -> &'m [ContentRef] {
+        model.backlinks.to(site_path)
     }
 
     fn backlinks(&self, model: &Model, site_path: &str) -> Value {
         list(
             Values::backlink_refs(model, site_path)
-                .into_iter()
+                .iter()
                 .filter_map(|r| match r {
                     ContentRef::Page(id) => Some(self.pages[id.0 as usize].clone()),
                     ContentRef::Section(id) => Some(self.sections[id.0 as usize].clone()),
@@ -415,6 +429,19 @@ impl Values {
     }
 
     /// What `get_page`, `get_section`, `get_taxonomy` and `url_for` look things up in.
+    /// Fingerprint of everything [`Values::lookup`] reads.
+    pub fn lookup_inputs(&self, model: &Model) -> u64 {
+        let tree = &model.tree;
+        Fingerprint::new()
+            .with(model.config.fingerprint)
+            .with_all(&self.page_fingerprints)
+            .with_all(&self.section_fingerprints)
+            .with_all(tree.sections.iter().map(|s| &s.pages))
+            .with_all(&self.taxonomy_fingerprints)
+            .with_all(tree.assets.iter().map(|a| (&a.content_path, &a.url)))
+            .finish()
+    }
+
     pub fn lookup(&self, model: &Model) -> Lookup {
         let tree = &model.tree;
         let mut site_paths: HashMap<String, String> = HashMap::new();

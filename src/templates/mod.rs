@@ -8,7 +8,7 @@ pub mod theme;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tera::{Context, ErrorKind, Tera};
 
@@ -17,6 +17,28 @@ use crate::diagnostics::{Code, Diagnostic, Location, line_text};
 
 pub use context::Obj;
 pub use functions::{Fingerprinted, Lookup, LookupCell, LookupKey, script_safe_json};
+
+/// Current answers to template lookups, memoised for one pass over the site.
+pub struct Answers {
+    lookup: Arc<Lookup>,
+    known: Mutex<HashMap<LookupKey, u64>>,
+}
+
+impl Answers {
+    /// Whether a render's lookups would all answer the same now.
+    pub fn unchanged(&self, lookups: &[(LookupKey, u64)]) -> bool {
+        lookups.iter().all(|(key, answer)| {
+            if let Some(known) = self.known.lock().ok().and_then(|k| k.get(key).copied()) {
+                return known == *answer;
+            }
+            let now = self.lookup.answer(key);
+            if let Ok(mut known) = self.known.lock() {
+                known.insert(key.clone(), now);
+            }
+            now == *answer
+        })
+    }
+}
 
 /// A rendered template and the lookups it made, with what each answered.
 pub struct Output {
@@ -111,10 +133,10 @@ impl Templates {
     }
 
     /// Give `get_page`, `get_section` and `url_for` the site's pages, and set `site`.
-    pub fn install(&mut self, lookup: Lookup, site: Value) {
+    pub fn install(&mut self, lookup: Arc<Lookup>, site: Value) {
         match self.lookup.write() {
-            Ok(mut guard) => *guard = Arc::new(lookup),
-            Err(poisoned) => *poisoned.into_inner() = Arc::new(lookup),
+            Ok(mut guard) => *guard = lookup,
+            Err(poisoned) => *poisoned.into_inner() = lookup,
         }
         self.tera.global_context().insert_value("site", site);
     }
@@ -146,14 +168,12 @@ impl Templates {
     }
 
     /// Whether a render's lookups would all answer the same now.
-    pub fn lookups_unchanged(&self, lookups: &[(LookupKey, u64)]) -> bool {
-        if lookups.is_empty() {
-            return true;
+    /// Answers to lookups as they stand now, each worked out once.
+    pub fn answers(&self) -> Answers {
+        Answers {
+            lookup: Lookup::current(&self.lookup),
+            known: Mutex::new(HashMap::new()),
         }
-        let lookup = Lookup::current(&self.lookup);
-        lookups
-            .iter()
-            .all(|(key, answer)| lookup.answer(key) == *answer)
     }
 
     fn origin(&self, name: &str) -> PathBuf {
