@@ -11,6 +11,11 @@ use signposter::diagnostics::{Diagnostics, Palette, render_all};
 use signposter::serve::ServeOptions;
 use signposter::site::{self, BuildOptions, SiteOptions, plural};
 
+/// Building allocates many short-lived strings from every core at once, which
+/// mimalloc serves faster than the system allocator (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "signposter",
@@ -79,6 +84,9 @@ struct BuildArgs {
     /// Build into a non-empty folder that signposter did not create; its files are kept
     #[arg(long)]
     force: bool,
+    /// Build everything even when nothing has changed since the last build
+    #[arg(long)]
+    full: bool,
     /// Print the time each build phase took
     #[arg(long, short)]
     verbose: bool,
@@ -125,10 +133,14 @@ fn build(args: BuildArgs, palette: Palette) -> ExitCode {
         },
         output: args.output,
         force: args.force,
+        full: args.full,
     };
     match site::build(&options) {
         Ok(report) => {
             print_diagnostics(&report.warnings, palette);
+            if !report.earlier_warnings.is_empty() {
+                eprintln!("{}", report.earlier_warnings);
+            }
             if args.verbose {
                 print!("{}", report.timings.table());
             }

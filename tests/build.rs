@@ -338,6 +338,70 @@ fn broken_links_can_be_made_warnings() {
 }
 
 #[test]
+fn a_build_with_nothing_changed_leaves_the_output_alone_and_repeats_its_warnings() {
+    let site = TestSite::minimal()
+        .file(
+            "site.yml",
+            "title: T\nbase_url: https://example.org\nlinks:\n  internal: warn\n",
+        )
+        .file("content/a.md", "---\ntitle: A\n---\n[gone](/gone/)\n");
+    site.settle();
+    let first = site.build();
+    first.assert_success();
+    assert!(first.stdout.contains("Built 1 page"), "{}", first.stdout);
+    let output = site.snapshot_tree("public");
+
+    let again = site.build();
+    again
+        .assert_success()
+        .assert_stdout_contains("Up to date: 1 page, 1 section, nothing changed")
+        .assert_stderr_contains("content/a.md:4:1: warning: broken link");
+    assert_eq!(
+        site.snapshot_tree("public"),
+        output,
+        "nothing was rewritten"
+    );
+
+    let forced = site.run(&["build", "--full"]);
+    forced
+        .assert_success()
+        .assert_stdout_contains("Built 1 page");
+}
+
+#[test]
+fn a_changed_source_or_output_file_means_a_real_build() {
+    let site = TestSite::fixture("valid");
+    site.settle();
+    site.build().assert_success();
+    site.build().assert_stdout_contains("Up to date");
+
+    // A hand edit of the output is put right.
+    let home = site.read("public/index.html");
+    site.write("public/index.html", b"edited by hand");
+    site.build()
+        .assert_success()
+        .assert_stdout_contains("Built ");
+    assert_eq!(site.read("public/index.html"), home);
+
+    // So is an edit to the content, even one that keeps the file's size.
+    let about = site.read("content/about.md");
+    let edited = about.replacen("About", "Abuot", 1);
+    assert_eq!(about.len(), edited.len());
+    site.write("content/about.md", edited.as_bytes());
+    site.build()
+        .assert_success()
+        .assert_stdout_contains("Built ");
+    assert!(site.read("public/about/index.html").contains("Abuot"));
+
+    // And building with other options.
+    site.settle();
+    site.build().assert_success();
+    site.run(&["build", "--drafts"])
+        .assert_success()
+        .assert_stdout_contains("Built ");
+}
+
+#[test]
 fn every_error_in_every_file_is_reported_in_one_run() {
     let site = TestSite::fixture("invalid/many-errors");
     let run = site.build();

@@ -164,6 +164,9 @@ impl MarkdownRenderer {
         out.toc = toc::build(&out.headings);
         out.ids = out.headings.iter().map(|h| h.id.clone()).collect();
         out.ids.extend(footnotes.defined_ids());
+        // Kept for the whole build: give back what growing the strings over-reserved.
+        html.shrink_to_fit();
+        out.summary.shrink_to_fit();
         out.html = html;
         out.summary_fingerprint = crate::fingerprint::of((&out.summary, &out.summary_text));
         out.links_fingerprint = crate::fingerprint::of(

@@ -9,6 +9,7 @@
 //! - nothing is written outside the output folder (see [`OutputPath`]).
 
 mod path;
+mod stamp;
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::{Code, Diagnostic};
 
 pub use path::OutputPath;
+pub use stamp::{STAMP, Stamp, inputs_fingerprint};
 
 /// Lists every file signposter wrote, so the next build knows which are its own.
 pub const MANIFEST: &str = ".signposter-manifest";
@@ -143,8 +145,13 @@ impl OutputDir {
     }
 
     /// Move the new site into place: keep the editor's own files, record what
-    /// was written, then swap the staging folder with the output folder.
-    pub fn commit(mut self, written: &[OutputPath]) -> Result<CommitReport, Vec<Diagnostic>> {
+    /// was written (and, with a `stamp`, what it was made from), then swap the
+    /// staging folder with the output folder.
+    pub fn commit(
+        mut self,
+        written: &[OutputPath],
+        stamp: Option<Stamp>,
+    ) -> Result<CommitReport, Vec<Diagnostic>> {
         let written_set: HashSet<&str> = written.iter().map(OutputPath::as_str).collect();
         let mut report = CommitReport::default();
         if self.target.is_dir() {
@@ -162,6 +169,11 @@ impl OutputDir {
         fs::write(self.staging.join(MANIFEST), manifest)
             .map_err(|e| vec![io_error("cannot write the output manifest", &e)])?;
         let _ = fs::remove_file(self.staging.join(STAGING_MARKER));
+        if let Some(stamp) = stamp {
+            stamp
+                .write_into(&self.staging)
+                .map_err(|e| vec![io_error("cannot write the build stamp", &e)])?;
+        }
 
         if self.target.exists() {
             swap(&self.staging, &self.target).map_err(|e| {
@@ -209,7 +221,7 @@ impl OutputDir {
                 )]
             })?;
             let relative = relative_slash_path(&self.target, entry.path());
-            if relative == MANIFEST || ours.contains(&relative) {
+            if relative == MANIFEST || relative == STAMP || ours.contains(&relative) {
                 continue;
             }
             let file_type = entry.file_type();

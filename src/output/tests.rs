@@ -17,7 +17,7 @@ fn build(root: &Path, files: &[(&str, &str)]) -> Result<CommitReport, Vec<Diagno
         out.write(&p(path), text.as_bytes()).unwrap();
         written.push(p(path));
     }
-    out.commit(&written)
+    out.commit(&written, None)
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn refuses_a_foreign_non_empty_folder_unless_forced() {
     assert_eq!(err.code, Code::OutputRefused);
     let out = OutputDir::open(dir.path(), Path::new("public"), true).unwrap();
     out.write(&p("index.html"), b"x").unwrap();
-    out.commit(&[p("index.html")]).unwrap();
+    out.commit(&[p("index.html")], None).unwrap();
     assert_eq!(
         fs::read_to_string(dir.path().join("public/notes.txt")).unwrap(),
         "mine"

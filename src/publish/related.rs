@@ -66,21 +66,20 @@ pub fn related_pages(
                         score.1 += weight;
                     }
                 }
-                let ranked: Vec<PageId> = {
-                    let better = |a: &usize, b: &usize| {
-                        let (sa, sb) = (scores[*a], scores[*b]);
-                        sb.0.cmp(&sa.0)
-                            .then_with(|| sb.1.total_cmp(&sa.1))
-                            .then_with(|| rank[*a].cmp(&rank[*b]))
-                    };
-                    // Only the best few need ordering: select them, then sort just those.
-                    if touched.len() > config.count {
-                        touched.select_nth_unstable_by(config.count, better);
+                // One pass keeps the best few; most candidates fail the first comparison.
+                let mut best: Vec<(u128, usize)> = Vec::with_capacity(config.count + 1);
+                for &other in touched.iter() {
+                    let key = ranking_key(scores[other], rank[other]);
+                    if best.len() == config.count
+                        && best.last().is_some_and(|(worst, _)| key <= *worst)
+                    {
+                        continue;
                     }
-                    let mut best: Vec<usize> = touched.iter().take(config.count).copied().collect();
-                    best.sort_by(better);
-                    best.into_iter().map(|i| PageId(i as u32)).collect()
-                };
+                    let at = best.partition_point(|(better, _)| *better > key);
+                    best.insert(at, (key, other));
+                    best.truncate(config.count);
+                }
+                let ranked: Vec<PageId> = best.into_iter().map(|(_, i)| PageId(i as u32)).collect();
                 for other in touched.drain(..) {
                     scores[other] = (0, 0.0);
                 }
@@ -88,6 +87,15 @@ pub fn related_pages(
             },
         )
         .collect()
+}
+
+/// Orders candidates by shared terms, then rarity, then display order, as one
+/// number: larger is better. The weight is never negative, so its bits sort
+/// as the number does.
+fn ranking_key((shared, weight): (u16, f32), rank: u32) -> u128 {
+    (u128::from(shared) << 64)
+        | (u128::from(weight.max(0.0).to_bits()) << 32)
+        | u128::from(u32::MAX - rank)
 }
 
 #[cfg(test)]

@@ -27,11 +27,11 @@ use rayon::prelude::*;
 
 use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::content::{CONTENT_DIR, ContentCache, ContentTree, LoadOptions, PageId};
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Palette, Severity, render_all};
 use crate::fingerprint::FastMap;
 use crate::links::Resolver;
 use crate::markdown::{Highlighter, Input, MarkdownRenderer, Rendered};
-use crate::output::{OutputDir, OutputPath};
+use crate::output::{OutputDir, OutputPath, Stamp};
 use crate::publish::related::related_pages;
 use crate::publish::{Backlinks, Taxonomies};
 use crate::templates::{Templates, Theme};
@@ -63,6 +63,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Build into a non-empty folder signposter did not make (its files are kept).
     pub force: bool,
+    /// Build even when nothing has changed since the last build.
+    pub full: bool,
 }
 
 /// Everything known about the site's content once it is loaded: what the
@@ -154,6 +156,10 @@ pub struct BuildReport {
     pub kept: usize,
     pub output: PathBuf,
     pub warnings: Diagnostics,
+    /// Nothing had changed since the last build, which was kept as it was.
+    pub up_to_date: bool,
+    /// When up to date, the warnings the kept build printed, as text.
+    pub earlier_warnings: String,
     pub timings: Timings,
     pub elapsed: std::time::Duration,
 }
@@ -161,6 +167,16 @@ pub struct BuildReport {
 impl BuildReport {
     /// The one-line summary printed after a build.
     pub fn summary(&self) -> String {
+        if self.up_to_date {
+            return format!(
+                "Up to date: {} {}, {} {}, nothing changed since the last build (checked in {}; --full builds anyway)",
+                self.pages,
+                plural(self.pages, "page", "pages"),
+                self.sections,
+                plural(self.sections, "section", "sections"),
+                format_duration(self.elapsed)
+            );
+        }
         let mut line = format!(
             "Built {} {}, {} {} in {}",
             self.pages,
@@ -456,16 +472,21 @@ impl Site {
 
     /// The output folder: `--output`, else `output_dir` in site.yml, else `public`.
     pub fn output_dir(&self, requested: Option<&Path>) -> PathBuf {
-        requested
-            .map(Path::to_path_buf)
-            .or_else(|| self.model.config.output_dir.clone())
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTPUT_DIR))
+        output_dir(&self.model.config, requested)
     }
 
     /// Every output path of the site as it now stands.
     pub fn output_paths(&self) -> impl Iterator<Item = &OutputPath> {
         self.plan.iter().map(|(path, _)| path)
     }
+}
+
+/// The output folder: `--output`, else `output_dir` in site.yml, else `public`.
+fn output_dir(config: &Config, requested: Option<&Path>) -> PathBuf {
+    requested
+        .map(Path::to_path_buf)
+        .or_else(|| config.output_dir.clone())
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTPUT_DIR))
 }
 
 fn load_config(root: &Path, options: &SiteOptions) -> Result<Config, Diagnostics> {
@@ -479,6 +500,22 @@ fn load_config(root: &Path, options: &SiteOptions) -> Result<Config, Diagnostics
 /// left exactly as it was and every finding is returned.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
+    // Fingerprint the sources before reading any, so that an edit made while
+    // this build runs is seen by the next one.
+    let inputs = crate::output::inputs_fingerprint(
+        &options.site.root,
+        (
+            options.site.drafts,
+            &options.site.base_url,
+            &options.output,
+            options.force,
+        ),
+    );
+    if let Some(inputs) = inputs.filter(|_| !options.full) {
+        if let Some(report) = reuse_previous_build(options, inputs, start) {
+            return Ok(report);
+        }
+    }
     let mut site = Site::load(&options.site)?;
     let output = site.output_dir(options.output.as_deref());
     let opened = site.timings.time("output", || {
@@ -497,8 +534,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         Ok(out) if !site.has_errors() => out,
         _ => return Err(site.findings()),
     };
+    let warnings: Diagnostics = site
+        .findings()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect();
+    let stamp = inputs.map(|inputs| Stamp {
+        inputs,
+        outputs: 0,
+        pages: site.model.tree.pages.len(),
+        sections: site.model.tree.sections.len(),
+        warnings: render_all(&warnings, Palette::plain()),
+    });
     let commit_start = Instant::now();
-    let committed = out.commit(&rendering.written);
+    let committed = out.commit(&rendering.written, stamp);
     site.timings.record("commit", commit_start.elapsed());
     let kept = match committed {
         Ok(report) => report.kept,
@@ -507,11 +556,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(site.findings());
         }
     };
-    let warnings: Diagnostics = site
-        .findings()
-        .into_iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .collect();
     Ok(BuildReport {
         pages: site.model.tree.pages.len(),
         sections: site.model.tree.sections.len(),
@@ -520,7 +564,38 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         kept,
         output,
         warnings,
+        up_to_date: false,
+        earlier_warnings: String::new(),
         timings: site.timings.clone(),
+        elapsed: start.elapsed(),
+    })
+}
+
+/// The report of the last build, if its output is exactly as it left it and
+/// it was made from inputs with this fingerprint.
+fn reuse_previous_build(
+    options: &BuildOptions,
+    inputs: u64,
+    start: Instant,
+) -> Option<BuildReport> {
+    let root = &options.site.root;
+    let config = load_config(root, &options.site).ok()?;
+    let output = output_dir(&config, options.output.as_deref());
+    let stamp = Stamp::read(&root.join(&output))?;
+    if !stamp.still_matches(&root.join(&output), inputs) {
+        return None;
+    }
+    Some(BuildReport {
+        pages: stamp.pages,
+        sections: stamp.sections,
+        files: 0,
+        drafts_skipped: 0,
+        kept: 0,
+        output,
+        warnings: Diagnostics::default(),
+        up_to_date: true,
+        earlier_warnings: stamp.warnings,
+        timings: Timings::default(),
         elapsed: start.elapsed(),
     })
 }

@@ -1,0 +1,260 @@
+//! The up-to-date check. A build leaves a stamp in the output folder saying
+//! what it was made from (each source file's size and times, the options and
+//! the signposter binary) and what it made (each output file's size and
+//! modification time). When both still match, nothing can have changed, so
+//! the next build stops before doing any work, as `make` does.
+//!
+//! Any doubt means "build": an unreadable file, a missing or malformed stamp,
+//! a different binary. The stamp is tied to the exact binary that wrote it,
+//! which is also what makes storing in-process fingerprints in it safe.
+
+use std::fs;
+use std::hash::Hash;
+use std::io;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use crate::fingerprint::Fingerprint;
+
+/// The stamp's file name in the output folder.
+pub const STAMP: &str = ".signposter-stamp";
+const HEADER: &str =
+    "# signposter build stamp: lets a build with nothing changed skip its work. Safe to delete.";
+
+/// What one build was made from and made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// Fingerprint of every input, from [`inputs_fingerprint`].
+    pub inputs: u64,
+    /// Fingerprint of the output folder, from [`folder_fingerprint`].
+    pub outputs: u64,
+    pub pages: usize,
+    pub sections: usize,
+    /// The warnings that build printed, to print again when it is reused.
+    pub warnings: String,
+}
+
+impl Stamp {
+    /// The stamp in `output`, if there is a readable one.
+    pub fn read(output: &Path) -> Option<Stamp> {
+        let text = fs::read_to_string(output.join(STAMP)).ok()?;
+        let mut lines = text.splitn(6, '\n');
+        if lines.next()? != HEADER {
+            return None;
+        }
+        let mut field = |name: &str| -> Option<u64> {
+            let line = lines.next()?;
+            let value = line.strip_prefix(name)?.strip_prefix(' ')?;
+            u64::from_str_radix(value, 16).ok()
+        };
+        Some(Stamp {
+            inputs: field("inputs")?,
+            outputs: field("outputs")?,
+            pages: field("pages")? as usize,
+            sections: field("sections")? as usize,
+            warnings: lines.next().unwrap_or_default().to_string(),
+        })
+    }
+
+    /// Write the stamp into `folder`, fingerprinting the folder first: call
+    /// it once everything else is in place.
+    pub fn write_into(mut self, folder: &Path) -> io::Result<()> {
+        self.outputs = folder_fingerprint(folder)
+            .ok_or_else(|| io::Error::other("the output folder could not be read back"))?;
+        let text = format!(
+            "{HEADER}\ninputs {:x}\noutputs {:x}\npages {:x}\nsections {:x}\n{}",
+            self.inputs, self.outputs, self.pages, self.sections, self.warnings
+        );
+        fs::write(folder.join(STAMP), text)
+    }
+
+    /// Whether `output` still holds exactly what this stamp's build made, from
+    /// inputs whose fingerprint is `inputs`.
+    pub fn still_matches(&self, output: &Path, inputs: u64) -> bool {
+        self.inputs == inputs && folder_fingerprint(output) == Some(self.outputs)
+    }
+}
+
+/// Files changed more recently than this are not trusted to a stamp: file
+/// times are kept in coarse ticks, so a second change within one tick could
+/// leave them as they were (the "racy git" problem).
+const SETTLED: Duration = Duration::from_secs(1);
+
+/// The folders and files of a site root that a build reads.
+const SOURCES: [&str; 5] = ["site.yml", "content", "templates", "static", "themes"];
+
+/// Fingerprint of everything a build of `root` reads, with `options` (what
+/// the command line and environment asked for); `None` if anything could not
+/// be read or was changed a moment ago, so the caller builds without a stamp.
+pub fn inputs_fingerprint(root: &Path, options: impl Hash) -> Option<u64> {
+    let settled_before = SystemTime::now().checked_sub(SETTLED)?;
+    let mut fingerprint = Fingerprint::new()
+        .with(env!("CARGO_PKG_VERSION"))
+        .with(binary_identity()?)
+        .with(options);
+    for source in SOURCES {
+        let path = root.join(source);
+        if fs::symlink_metadata(&path).is_err() {
+            fingerprint = fingerprint.with((source, "absent"));
+            continue;
+        }
+        // Sorted, and following links as the content loader does.
+        for entry in walkdir::WalkDir::new(&path)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            let entry = entry.ok()?;
+            let metadata = entry.metadata().ok()?;
+            // A folder's time changes with its entries, which are checked themselves.
+            if !metadata.is_dir() && metadata.modified().ok()? > settled_before {
+                return None;
+            }
+            fingerprint = fingerprint.with((entry.path(), file_identity(&metadata, true)));
+        }
+    }
+    Some(fingerprint.finish())
+}
+
+/// Fingerprint of every file in `folder` but the stamp: path, size and
+/// modification time. Status-change times are left out, because keeping an
+/// editor's file across builds relinks it, which changes that time.
+pub fn folder_fingerprint(folder: &Path) -> Option<u64> {
+    let mut fingerprint = Fingerprint::new();
+    for entry in walkdir::WalkDir::new(folder)
+        .follow_links(false)
+        .min_depth(1)
+        .sort_by_file_name()
+    {
+        let entry = entry.ok()?;
+        if entry.file_type().is_dir() || entry.depth() == 1 && entry.file_name() == STAMP {
+            continue;
+        }
+        let metadata = entry.metadata().ok()?;
+        let relative = entry.path().strip_prefix(folder).ok()?;
+        fingerprint = fingerprint.with((relative, file_identity(&metadata, false)));
+    }
+    Some(fingerprint.finish())
+}
+
+/// The running binary's size and modification time: a rebuilt signposter
+/// may render the same sources differently.
+fn binary_identity() -> Option<(u64, Option<SystemTime>)> {
+    let metadata = fs::metadata(std::env::current_exe().ok()?).ok()?;
+    Some((metadata.len(), metadata.modified().ok()))
+}
+
+/// What changes when a file's contents do. Editors and version control set
+/// the modification time; the status-change time cannot be set back by hand.
+fn file_identity(metadata: &fs::Metadata, with_status_change: bool) -> impl Hash {
+    #[cfg(unix)]
+    let changed = {
+        use std::os::unix::fs::MetadataExt;
+        with_status_change.then(|| (metadata.ctime(), metadata.ctime_nsec(), metadata.ino()))
+    };
+    #[cfg(not(unix))]
+    let changed = with_status_change.then_some(());
+    (
+        metadata.is_dir(),
+        metadata.len(),
+        metadata.modified().ok(),
+        changed,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Write `text` to `path` and date it `seconds_ago`, as an editor's save of
+    /// that long ago would be.
+    fn write_dated(path: &Path, text: &str, seconds_ago: u64) {
+        fs::write(path, text).unwrap();
+        let when = SystemTime::now() - Duration::from_secs(seconds_ago);
+        fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+    }
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        write_dated(&dir.path().join("site.yml"), "title: T\n", 60);
+        fs::create_dir_all(dir.path().join("content/a")).unwrap();
+        write_dated(&dir.path().join("content/a/page.md"), "one", 60);
+        dir
+    }
+
+    #[test]
+    fn inputs_change_with_contents_names_new_files_and_options() {
+        let dir = site();
+        let root = dir.path();
+        let before = inputs_fingerprint(root, false).unwrap();
+        assert_eq!(inputs_fingerprint(root, false), Some(before));
+        assert_ne!(
+            inputs_fingerprint(root, true),
+            Some(before),
+            "options count"
+        );
+
+        write_dated(&root.join("content/a/page.md"), "two", 30);
+        let edited = inputs_fingerprint(root, false).unwrap();
+        assert_ne!(edited, before, "same size, new contents");
+
+        fs::create_dir_all(root.join("templates")).unwrap();
+        let with_templates = inputs_fingerprint(root, false).unwrap();
+        assert_ne!(with_templates, edited, "a new source folder");
+
+        fs::rename(
+            root.join("content/a/page.md"),
+            root.join("content/a/moved.md"),
+        )
+        .unwrap();
+        assert_ne!(
+            inputs_fingerprint(root, false),
+            Some(with_templates),
+            "a rename"
+        );
+    }
+
+    #[test]
+    fn a_file_saved_a_moment_ago_is_not_trusted_to_a_stamp() {
+        let dir = site();
+        fs::write(dir.path().join("content/a/page.md"), "just now").unwrap();
+        assert_eq!(inputs_fingerprint(dir.path(), false), None);
+    }
+
+    #[test]
+    fn a_stamp_round_trips_and_notices_output_changes() {
+        let out = tempfile::tempdir().unwrap();
+        fs::create_dir_all(out.path().join("a")).unwrap();
+        fs::write(out.path().join("a/index.html"), "page").unwrap();
+        let stamp = Stamp {
+            inputs: 7,
+            outputs: 0,
+            pages: 3,
+            sections: 1,
+            warnings: "warning: one\nwarning: two\n".into(),
+        };
+        stamp.clone().write_into(out.path()).unwrap();
+        let read = Stamp::read(out.path()).unwrap();
+        assert_eq!((read.inputs, read.pages, read.sections), (7, 3, 1));
+        assert_eq!(read.warnings, stamp.warnings);
+        assert!(read.still_matches(out.path(), 7));
+        assert!(!read.still_matches(out.path(), 8), "inputs changed");
+
+        fs::write(out.path().join("a/index.html"), "edited by hand").unwrap();
+        assert!(!read.still_matches(out.path(), 7), "an output was changed");
+    }
+
+    #[test]
+    fn a_foreign_or_damaged_stamp_is_ignored() {
+        let out = tempfile::tempdir().unwrap();
+        assert!(Stamp::read(out.path()).is_none());
+        fs::write(out.path().join(STAMP), "inputs 1\noutputs 2\n").unwrap();
+        assert!(Stamp::read(out.path()).is_none());
+        fs::write(out.path().join(STAMP), format!("{HEADER}\ninputs zz\n")).unwrap();
+        assert!(Stamp::read(out.path()).is_none());
+    }
+}
