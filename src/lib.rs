@@ -10,6 +10,7 @@
 //! 6. [`output`] writes to a staging folder and swaps it into place.
 //!
 //! [`serve`] keeps a site in memory for editors: it serves, watches and rebuilds.
+//! [`checks`] is `signposter check`, the editorial linter.
 //!
 //! [`site::Site`] drives the stages; [`diagnostics`] is how each reports problems.
 
@@ -17,6 +18,7 @@
 // is only ever built on the failure path, where its size costs nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod checks;
 pub mod config;
 pub mod content;
 pub mod date;

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use signposter::checks::{self, CheckOptions};
+use signposter::date::Date;
 use signposter::diagnostics::{Diagnostics, Palette, render_all};
 use signposter::serve::ServeOptions;
 use signposter::site::{self, BuildOptions, SiteOptions, plural};
@@ -40,6 +42,44 @@ enum Command {
         after_help = "Examples:\n  signposter serve\n  signposter serve --root my-site --port 8000 --open\n  signposter serve --drafts\n\nThe site is served from memory: the output folder is never written. Pages reload by themselves after each save; if a save breaks the site, the last good version stays up and every open page shows the errors until they are fixed."
     )]
     Serve(ServeArgs),
+    /// Check the site for broken links, accessibility problems, overdue reviews and more, writing nothing
+    #[command(
+        after_help = "Examples:\n  signposter check\n  signposter check --format json > check-report.json\n  signposter check --external\n  signposter check --due\n  signposter check --today 2027-01-01\n\nRules are listed with examples in the README. Turn one off for the site in site.yml (check: disable: {rule-id: reason}) or for one page in its front matter, always with a reason.\n\nExit status: 0 when there are no errors (warnings are fine), 1 when there are errors, 2 for usage errors."
+    )]
+    Check(CheckArgs),
+}
+
+/// How `check` prints its report.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The site's folder, holding site.yml and content/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Report as text for people, or as JSON for CI (the shape is in the README)
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Also ask other sites whether links to them work (needs the network)
+    #[arg(long)]
+    external: bool,
+    /// Judge review dates as of this day (YYYY-MM-DD) instead of today
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    today: Option<Date>,
+    /// List pages by next review date instead: the editor's to-do list
+    #[arg(long)]
+    due: bool,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).map_err(|e| format!("{} (write it as YYYY-MM-DD)", e.message))
 }
 
 #[derive(Args)]
@@ -99,6 +139,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build(args, palette),
         Command::Serve(args) => serve(args, palette),
+        Command::Check(args) => check(args, palette),
     }
 }
 
@@ -172,6 +213,38 @@ fn build(args: BuildArgs, palette: Palette) -> ExitCode {
             eprintln!("{line}; the output folder was left as it was");
             ExitCode::from(1)
         }
+    }
+}
+
+fn check(args: CheckArgs, palette: Palette) -> ExitCode {
+    let options = CheckOptions {
+        site: SiteOptions {
+            root: args.root,
+            drafts: args.drafts,
+            base_url: None,
+        },
+        today: args.today.unwrap_or_else(Date::today),
+        external: args.external,
+    };
+    let report = match checks::run(&options) {
+        Ok(report) => report,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics, palette);
+            eprintln!("check failed: the site could not be loaded");
+            return ExitCode::from(1);
+        }
+    };
+    let printed = match (args.due, args.format) {
+        (true, Format::Text) => checks::report::due_text(&report),
+        (true, Format::Json) => checks::report::due_json(&report),
+        (false, Format::Text) => checks::report::text(&report, palette),
+        (false, Format::Json) => checks::report::json(&report),
+    };
+    print!("{printed}");
+    if report.has_errors() && !args.due {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -333,7 +333,7 @@ fn broken_links_can_be_made_warnings() {
         .file("content/a.md", "---\ntitle: A\n---\n[gone](/gone/)\n");
     let run = site.build();
     run.assert_success();
-    run.assert_stderr_contains("content/a.md:4:1: warning: broken link");
+    run.assert_stderr_contains("content/a.md:4:1: warning[broken-link]: broken link");
     assert!(site.exists("public/a/index.html"));
 }
 
@@ -355,7 +355,7 @@ fn a_build_with_nothing_changed_leaves_the_output_alone_and_repeats_its_warnings
     again
         .assert_success()
         .assert_stdout_contains("Up to date: 1 page, 1 section, nothing changed")
-        .assert_stderr_contains("content/a.md:4:1: warning: broken link");
+        .assert_stderr_contains("content/a.md:4:1: warning[broken-link]: broken link");
     assert_eq!(
         site.snapshot_tree("public"),
         output,

@@ -121,7 +121,7 @@ fn every_kind_of_edit_shows_up_and_reloads_open_pages() {
         problems[0]
             .as_str()
             .unwrap()
-            .starts_with("content/other/a.md:2:14: error: invalid YAML"),
+            .starts_with("content/other/a.md:2:14: error[yaml-syntax]: invalid YAML"),
         "{problems:?}"
     );
     let still = server.get("/other/a/");
@@ -147,7 +147,7 @@ fn every_kind_of_edit_shows_up_and_reloads_open_pages() {
 
     let printed = server.printed();
     assert!(
-        printed.contains("content/other/a.md:2:14: error: invalid YAML"),
+        printed.contains("content/other/a.md:2:14: error[yaml-syntax]: invalid YAML"),
         "the terminal shows the same diagnostics:\n{printed}"
     );
     assert_eq!(server.interrupt(), 0);

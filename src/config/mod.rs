@@ -2,6 +2,7 @@
 //! a suggestion) and filled in with defaults.
 
 mod base_url;
+pub mod check;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -13,6 +14,7 @@ use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::yaml::{Document, Fields, Segment, Value};
 
 pub use base_url::{BaseUrl, encode_path};
+pub use check::{CheckConfig, DisabledRule, ExternalConfig};
 pub use schema::{FieldRule, FieldType, Schema, StructuredDataType};
 
 /// The name of the config file at the site root.
@@ -31,6 +33,7 @@ pub struct Config {
     pub links: LinksConfig,
     pub feeds: FeedsConfig,
     pub related: RelatedConfig,
+    pub check: CheckConfig,
     pub output_dir: Option<PathBuf>,
     pub extra: serde_json::Value,
     #[serde(skip)]
@@ -138,6 +141,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "links",
     "feeds",
     "related",
+    "check",
     "output_dir",
     "extra",
     "schemas",
@@ -244,6 +248,7 @@ impl Config {
         let taxonomies = read_taxonomies(&doc, &mut fields);
         let schemas = read_schemas(&mut fields, &taxonomies);
         let related = read_related(&mut fields, &taxonomies);
+        let check = check::read_check(&mut fields);
 
         fields.reject_unknown(TOP_LEVEL_KEYS, CONFIG_FILE);
         if fields.has_errors() {
@@ -261,6 +266,7 @@ impl Config {
                 links,
                 feeds,
                 related,
+                check,
                 output_dir,
                 extra,
                 schemas,

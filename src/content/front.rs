@@ -47,6 +47,8 @@ pub struct FrontMatter {
     pub page_schema: Option<String>,
     /// Sections only: how many pages per listing page.
     pub paginate_by: Option<usize>,
+    /// `check` rules turned off for this page, with the editor's reasons.
+    pub check_disabled: Vec<crate::config::DisabledRule>,
     /// The schema.org type to describe this page (or, on a section, its pages) as.
     pub structured_data: Option<crate::config::StructuredDataType>,
     /// File line and column of each top-level key, for findings about values.
@@ -83,6 +85,7 @@ const COMMON_KEYS: &[&str] = &[
     "date",
     "updated",
     "structured_data",
+    "check",
 ];
 const PAGE_KEYS: &[&str] = &["draft"];
 const SECTION_KEYS: &[&str] = &["page_template", "page_schema", "paginate_by"];
@@ -117,6 +120,11 @@ pub fn read(
     }
     front.aliases = fields.optional("aliases").unwrap_or_default();
     front.structured_data = crate::config::StructuredDataType::read(&mut fields, "structured_data");
+    if let Some(mut check) = fields.child("check") {
+        front.check_disabled = crate::config::check::read_disabled(&mut check);
+        check.reject_unknown(crate::config::check::FRONT_MATTER_CHECK_KEYS, "`check`");
+        fields.adopt(check);
+    }
     if let Some(slug) = fields.optional::<String>("slug") {
         match check_slug(&slug) {
             Ok(clean) => front.slug = Some(clean),

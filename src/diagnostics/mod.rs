@@ -86,9 +86,90 @@ pub enum Code {
     OutputConflict,
     /// A page was skipped or an input ignored, for information.
     Skipped,
+    /// `signposter check`: a page no other page links to.
+    OrphanPage,
+    /// `signposter check --external`: an external link that fails.
+    ExternalLink,
+    /// `signposter check`: an image without real alt text.
+    ImageAlt,
+    /// `signposter check`: link text that does not say where the link goes.
+    LinkText,
+    /// `signposter check`: a heading that skips a level.
+    HeadingOrder,
+    /// `signposter check`: a second top-level heading.
+    SingleH1,
+    /// `signposter check`: a table without a header row.
+    TableHeader,
+    /// `signposter check`: a link with no text at all.
+    EmptyLink,
+    /// `signposter check`: a page past its review date.
+    ReviewOverdue,
+    /// `signposter check`: a page due for review soon.
+    ReviewDueSoon,
+    /// `signposter check`: a reviewed page that does not say who reviewed it.
+    ReviewerMissing,
+    /// `signposter check`: a link to a PDF that does not say so, or how big it is.
+    PdfLinkLabel,
+    /// `signposter check`: a page that is hard to read.
+    ReadingEase,
+    /// `signposter check`: two pages with the same title.
+    DuplicateTitle,
+    /// `signposter check`: two pages with the same description.
+    DuplicateDescription,
+    /// `signposter check`: a rule was turned off in a way that cannot work.
+    CheckConfig,
 }
 
 impl Code {
+    /// Every code, for looking one up by its id.
+    pub const ALL: &'static [Code] = &[
+        Code::Io,
+        Code::InvalidUtf8,
+        Code::BinaryFile,
+        Code::EmptyFile,
+        Code::MissingFrontMatter,
+        Code::UnclosedFrontMatter,
+        Code::YamlSyntax,
+        Code::UnknownField,
+        Code::MissingField,
+        Code::InvalidValue,
+        Code::InvalidDate,
+        Code::NotAllowedValue,
+        Code::InvalidPath,
+        Code::UrlCollision,
+        Code::AliasCollision,
+        Code::BrokenLink,
+        Code::BrokenAnchor,
+        Code::DuplicateId,
+        Code::Template,
+        Code::MissingTemplate,
+        Code::UnknownTheme,
+        Code::OutputRefused,
+        Code::OutputConflict,
+        Code::Skipped,
+        Code::OrphanPage,
+        Code::ExternalLink,
+        Code::ImageAlt,
+        Code::LinkText,
+        Code::HeadingOrder,
+        Code::SingleH1,
+        Code::TableHeader,
+        Code::EmptyLink,
+        Code::ReviewOverdue,
+        Code::ReviewDueSoon,
+        Code::ReviewerMissing,
+        Code::PdfLinkLabel,
+        Code::ReadingEase,
+        Code::DuplicateTitle,
+        Code::DuplicateDescription,
+        Code::CheckConfig,
+    ];
+
+    /// The code with this id, e.g. `broken-link`.
+    pub fn from_id(id: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|code| code.id() == id)
+    }
+
     /// The identifier used in reports and JSON, e.g. `broken-link`.
     pub fn id(self) -> &'static str {
         match self {
@@ -116,6 +197,22 @@ impl Code {
             Code::OutputRefused => "output-refused",
             Code::OutputConflict => "output-conflict",
             Code::Skipped => "skipped",
+            Code::OrphanPage => "orphan-page",
+            Code::ExternalLink => "external-link",
+            Code::ImageAlt => "image-alt",
+            Code::LinkText => "link-text",
+            Code::HeadingOrder => "heading-order",
+            Code::SingleH1 => "single-h1",
+            Code::TableHeader => "table-header",
+            Code::EmptyLink => "empty-link",
+            Code::ReviewOverdue => "review-overdue",
+            Code::ReviewDueSoon => "review-due-soon",
+            Code::ReviewerMissing => "reviewer-missing",
+            Code::PdfLinkLabel => "pdf-link-label",
+            Code::ReadingEase => "reading-ease",
+            Code::DuplicateTitle => "duplicate-title",
+            Code::DuplicateDescription => "duplicate-description",
+            Code::CheckConfig => "check-config",
         }
     }
 }
@@ -412,6 +509,60 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_is_listed_once_and_found_by_its_id() {
+        for code in Code::ALL {
+            assert_eq!(Code::from_id(code.id()), Some(*code));
+        }
+        let mut ids: Vec<&str> = Code::ALL.iter().map(|c| c.id()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), Code::ALL.len());
+        // A new variant must be added to ALL: this match stops compiling otherwise.
+        match Code::Io {
+            Code::Io
+            | Code::InvalidUtf8
+            | Code::BinaryFile
+            | Code::EmptyFile
+            | Code::MissingFrontMatter
+            | Code::UnclosedFrontMatter
+            | Code::YamlSyntax
+            | Code::UnknownField
+            | Code::MissingField
+            | Code::InvalidValue
+            | Code::InvalidDate
+            | Code::NotAllowedValue
+            | Code::InvalidPath
+            | Code::UrlCollision
+            | Code::AliasCollision
+            | Code::BrokenLink
+            | Code::BrokenAnchor
+            | Code::DuplicateId
+            | Code::Template
+            | Code::MissingTemplate
+            | Code::UnknownTheme
+            | Code::OutputRefused
+            | Code::OutputConflict
+            | Code::Skipped
+            | Code::OrphanPage
+            | Code::ExternalLink
+            | Code::ImageAlt
+            | Code::LinkText
+            | Code::HeadingOrder
+            | Code::SingleH1
+            | Code::TableHeader
+            | Code::EmptyLink
+            | Code::ReviewOverdue
+            | Code::ReviewDueSoon
+            | Code::ReviewerMissing
+            | Code::PdfLinkLabel
+            | Code::ReadingEase
+            | Code::DuplicateTitle
+            | Code::DuplicateDescription
+            | Code::CheckConfig => {}
+        }
+    }
 
     #[test]
     fn line_col_counts_from_one_and_counts_characters() {

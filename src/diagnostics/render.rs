@@ -59,11 +59,14 @@ pub fn render_diagnostic(diagnostic: &Diagnostic, palette: Palette) -> String {
     if let Some(location) = &diagnostic.location {
         let _ = write!(out, "{}{}{}: ", p.emphasis, location, p.reset);
     }
+    // The rule id in brackets, as compilers print error codes: it is what
+    // `check` rules are turned off by, and what the README documents.
     let _ = writeln!(
         out,
-        "{}{}{}: {}",
+        "{}{}[{}]{}: {}",
         p.severity(diagnostic.severity),
         diagnostic.severity,
+        diagnostic.code,
         p.reset,
         diagnostic.message
     );
@@ -207,7 +210,7 @@ mod tests {
         let text = render_diagnostic(&d, Palette::plain());
         assert_eq!(
             text,
-            "content/a.md:2:19: error: mapping values are not allowed here\n  |\n2 | title: Balint groups: a guide\n  |                   ^\n  = hint: quote the title\n"
+            "content/a.md:2:19: error[yaml-syntax]: mapping values are not allowed here\n  |\n2 | title: Balint groups: a guide\n  |                   ^\n  = hint: quote the title\n"
         );
     }
 }

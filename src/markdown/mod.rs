@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::config::MarkdownConfig;
 use crate::content::slugify;
@@ -351,6 +351,11 @@ fn resolve_links(
 ) {
     for (event, range) in events.iter_mut() {
         let dest_url = match event {
+            // `<editors@example.org>` keeps its bare address; the writer adds `mailto:`.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                ..
+            }) => continue,
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
             _ => continue,

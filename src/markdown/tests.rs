@@ -184,3 +184,20 @@ fn deep_nesting_does_not_overflow_the_stack() {
         .collect();
     assert!(render(&list).html.contains("item"));
 }
+
+#[test]
+fn email_autolinks_are_not_resolved_as_relative_links() {
+    let broken = |dest: &str| Resolution::Broken {
+        code: crate::diagnostics::Code::BrokenLink,
+        message: format!("{dest} is not a page"),
+        hint: None,
+    };
+    let out = render_with("Write to <editors@example.org>.", true, &broken);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert!(
+        out.html
+            .contains(r#"<a href="mailto:editors@example.org">editors@example.org</a>"#),
+        "{}",
+        out.html
+    );
+}
