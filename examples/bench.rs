@@ -188,6 +188,7 @@ fn main() {
         "| pages | cold build (wall) | cold build (CPU) | peak memory | no-change rebuild (wall) | full rebuild over the last output (wall) | its peak memory |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|");
+    let mut searches = Vec::new();
     for &size in &options.sizes {
         let site = site(&options.work, size);
         let output = out_root.join(format!("out-{size}"));
@@ -228,7 +229,26 @@ fn main() {
             ms(full_wall),
             full_peak / 1024
         );
+        searches.push((size, search_transfer(&output)));
         let _ = std::fs::remove_dir_all(&output);
+    }
+    println!();
+    println!(
+        "Search: what one query downloads from a cold cache (script, index table, chunks, first 10 results)"
+    );
+    println!();
+    println!("| pages | query | files | raw | gzip |");
+    println!("|---:|---|---:|---:|---:|");
+    for (size, rows) in &searches {
+        for row in rows {
+            println!(
+                "| {size} | {} | {} | {:.1} kB | {:.1} kB |",
+                row.query,
+                row.files,
+                row.raw as f64 / 1000.0,
+                row.gzip as f64 / 1000.0
+            );
+        }
     }
     if options.serve {
         println!();
@@ -241,6 +261,59 @@ fn main() {
             serve_latencies(&binary, &site, size, options.runs);
         }
     }
+}
+
+struct SearchTransfer {
+    query: &'static str,
+    files: usize,
+    raw: usize,
+    gzip: usize,
+}
+
+/// Replays queries the way `search.js` runs them, through the query model the
+/// browser test holds the script to, and adds up the files fetched.
+fn search_transfer(output: &Path) -> Vec<SearchTransfer> {
+    use signposter::search::{encode::Meta, query};
+    let read = |path: &str| std::fs::read(output.join(path)).unwrap_or_default();
+    let gzip = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap().len()
+    };
+    let index = read("search/index.json");
+    let Ok(meta) = serde_json::from_slice::<Meta>(&index) else {
+        return Vec::new();
+    };
+    // A common word, two words, a prefix typed so far, and a rarer word.
+    [
+        "interpreter",
+        "supervision group",
+        "facilit",
+        "housing uncertainty",
+    ]
+    .into_iter()
+    .map(|text| {
+        let mut files = vec![read("search.js"), index.clone()];
+        let answer = query::run(
+            &meta,
+            &mut |name| {
+                let bytes = std::fs::read(output.join(format!("search/chunks/{name}.bin"))).ok()?;
+                files.push(bytes.clone());
+                Some(bytes)
+            },
+            text,
+        );
+        for (number, _) in answer.pages.iter().take(10) {
+            files.push(read(&format!("search/pages/{number}.json")));
+        }
+        SearchTransfer {
+            query: text,
+            files: files.len(),
+            raw: files.iter().map(Vec::len).sum(),
+            gzip: files.iter().map(|f| gzip(f)).sum(),
+        }
+    })
+    .collect()
 }
 
 fn cpu_model() -> String {

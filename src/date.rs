@@ -63,6 +63,15 @@ impl Date {
         self.0.year()
     }
 
+    /// The same day `months` later; the 31st becomes the month's last day.
+    pub fn months_later(self, months: u32) -> Date {
+        Date(
+            self.0
+                .checked_add_months(chrono::Months::new(months))
+                .unwrap_or(self.0),
+        )
+    }
+
     /// Days from `self` until `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
         (later.0 - self.0).num_days()

@@ -11,6 +11,8 @@
 //!
 //! [`serve`] keeps a site in memory for editors: it serves, watches and rebuilds.
 //! [`checks`] is `signposter check`, the editorial linter.
+//! [`search`] builds the static search index the default theme's search uses.
+//! [`init`] writes a new site from the starter files for `signposter init`.
 //!
 //! [`site::Site`] drives the stages; [`diagnostics`] is how each reports problems.
 
@@ -25,10 +27,12 @@ pub mod date;
 pub mod diagnostics;
 pub mod fingerprint;
 pub mod html;
+pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod publish;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;

@@ -5,11 +5,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use signposter::checks::{self, CheckOptions};
 use signposter::date::Date;
-use signposter::diagnostics::{Diagnostics, Palette, render_all};
+use signposter::diagnostics::{Diagnostics, Palette, Verbosity, render_all};
 use signposter::serve::ServeOptions;
 use signposter::site::{self, BuildOptions, SiteOptions, plural};
 
@@ -28,6 +28,22 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: the time each build phase took
+    #[arg(long, short, global = true)]
+    verbose: bool,
+}
+
+impl Cli {
+    fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -47,6 +63,32 @@ enum Command {
         after_help = "Examples:\n  signposter check\n  signposter check --format json > check-report.json\n  signposter check --external\n  signposter check --due\n  signposter check --today 2027-01-01\n\nRules are listed with examples in the README. Turn one off for the site in site.yml (check: disable: {rule-id: reason}) or for one page in its front matter, always with a reason.\n\nExit status: 0 when there are no errors (warnings are fine), 1 when there are errors, 2 for usage errors."
     )]
     Check(CheckArgs),
+    /// Create a new site, ready to build, in an empty or new folder
+    #[command(
+        after_help = "Examples:\n  signposter init my-site\n  signposter init my-site --title \"Asylum health resources\" --base-url https://example.org/\n  cd my-site && signposter serve\n\nThe new site has a commented site.yml, one example page of each kind (a support resource, a guidance page with review dates, a research summary), a .gitignore, and workflows that publish to GitHub Pages or GitLab Pages. When run at a terminal without --title or --base-url, init asks for them; otherwise it asks nothing. It never writes into a folder that is not empty."
+    )]
+    Init(InitArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  signposter completions bash > ~/.local/share/bash-completion/completions/signposter\n  signposter completions zsh > \"${fpath[1]}/_signposter\"\n  signposter completions fish > ~/.config/fish/completions/signposter.fish"
+    )]
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder to create the site in; it must be empty or not exist yet
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    /// The site's name
+    #[arg(long, value_name = "TITLE")]
+    title: Option<String>,
+    /// Where the site will be published, such as https://example.org/
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
 }
 
 /// How `check` prints its report.
@@ -102,9 +144,6 @@ struct ServeArgs {
     /// After every rebuild, also build from scratch and report any difference (slow; for bug reports)
     #[arg(long)]
     verify_incremental: bool,
-    /// Print the time each phase of every rebuild took
-    #[arg(long, short)]
-    verbose: bool,
 }
 
 #[derive(Args)]
@@ -113,13 +152,13 @@ struct BuildArgs {
     #[arg(long, value_name = "DIR", default_value = ".")]
     root: PathBuf,
     /// Where to write the site (relative to --root); default: output_dir in site.yml, else public
-    #[arg(long, short, value_name = "DIR")]
+    #[arg(long, short, value_name = "DIR", env = "SIGNPOSTER_OUTPUT")]
     output: Option<PathBuf>,
     /// Include pages marked `draft: true`
     #[arg(long)]
     drafts: bool,
     /// Publish under this address instead of site.yml's base_url
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", env = "SIGNPOSTER_BASE_URL")]
     base_url: Option<String>,
     /// Build into a non-empty folder that signposter did not create; its files are kept
     #[arg(long)]
@@ -127,23 +166,89 @@ struct BuildArgs {
     /// Build everything even when nothing has changed since the last build
     #[arg(long)]
     full: bool,
-    /// Print the time each build phase took
-    #[arg(long, short)]
-    verbose: bool,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let colour = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
     let palette = Palette::new(colour);
+    let verbosity = cli.verbosity();
     match cli.command {
-        Command::Build(args) => build(args, palette),
-        Command::Serve(args) => serve(args, palette),
-        Command::Check(args) => check(args, palette),
+        Command::Build(args) => build(args, palette, verbosity),
+        Command::Serve(args) => serve(args, palette, verbosity),
+        Command::Check(args) => check(args, palette, verbosity),
+        Command::Init(args) => init(args, verbosity),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "signposter",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
     }
 }
 
-fn serve(args: ServeArgs, palette: Palette) -> ExitCode {
+fn init(args: InitArgs, verbosity: Verbosity) -> ExitCode {
+    // Ask only a person at a terminal; scripts and CI get the defaults.
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let title = args
+        .title
+        .unwrap_or_else(|| ask(interactive, "Site title", "Resources for clinicians"));
+    let base_url = args.base_url.unwrap_or_else(|| {
+        ask(
+            interactive,
+            "Address it will be published at",
+            "https://example.org/",
+        )
+    });
+    let settings = signposter::init::StarterSettings {
+        title,
+        base_url,
+        today: Date::today(),
+    };
+    match signposter::init::create(&args.dir, &settings) {
+        Ok(files) => {
+            if verbosity != Verbosity::Quiet {
+                println!(
+                    "Created a new site in {} with {} files.",
+                    args.dir.display(),
+                    files.len()
+                );
+                if verbosity == Verbosity::Verbose {
+                    for file in &files {
+                        println!("  {}", file.display());
+                    }
+                }
+                println!(
+                    "Next: cd {} && signposter serve   (then edit the pages in content/)",
+                    args.dir.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn ask(interactive: bool, question: &str, default: &str) -> String {
+    if !interactive {
+        return default.to_string();
+    }
+    print!("{question} [{default}]: ");
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    let mut answer = String::new();
+    match std::io::stdin().read_line(&mut answer) {
+        Ok(_) if !answer.trim().is_empty() => answer.trim().to_string(),
+        _ => default.to_string(),
+    }
+}
+
+fn serve(args: ServeArgs, palette: Palette, verbosity: Verbosity) -> ExitCode {
     let options = ServeOptions {
         site: SiteOptions {
             root: args.root,
@@ -154,7 +259,7 @@ fn serve(args: ServeArgs, palette: Palette) -> ExitCode {
         bind: args.bind,
         open: args.open,
         verify: args.verify_incremental,
-        verbose: args.verbose,
+        verbosity,
     };
     match signposter::serve::serve(options, palette) {
         Ok(()) => ExitCode::SUCCESS,
@@ -165,7 +270,7 @@ fn serve(args: ServeArgs, palette: Palette) -> ExitCode {
     }
 }
 
-fn build(args: BuildArgs, palette: Palette) -> ExitCode {
+fn build(args: BuildArgs, palette: Palette, verbosity: Verbosity) -> ExitCode {
     let options = BuildOptions {
         site: SiteOptions {
             root: args.root,
@@ -178,11 +283,14 @@ fn build(args: BuildArgs, palette: Palette) -> ExitCode {
     };
     match site::build(&options) {
         Ok(report) => {
+            if verbosity == Verbosity::Quiet {
+                return ExitCode::SUCCESS;
+            }
             print_diagnostics(&report.warnings, palette);
             if !report.earlier_warnings.is_empty() {
                 eprintln!("{}", report.earlier_warnings);
             }
-            if args.verbose {
+            if verbosity == Verbosity::Verbose {
                 print!("{}", report.timings.table());
             }
             if report.kept > 0 {
@@ -216,7 +324,7 @@ fn build(args: BuildArgs, palette: Palette) -> ExitCode {
     }
 }
 
-fn check(args: CheckArgs, palette: Palette) -> ExitCode {
+fn check(args: CheckArgs, palette: Palette, verbosity: Verbosity) -> ExitCode {
     let options = CheckOptions {
         site: SiteOptions {
             root: args.root,
@@ -235,6 +343,11 @@ fn check(args: CheckArgs, palette: Palette) -> ExitCode {
         }
     };
     let printed = match (args.due, args.format) {
+        (false, Format::Text) if verbosity == Verbosity::Quiet => {
+            let mut errors = Diagnostics::new();
+            errors.extend(report.findings.iter().filter(|d| d.is_error()).cloned());
+            render_all(&errors, palette)
+        }
         (true, Format::Text) => checks::report::due_text(&report),
         (true, Format::Json) => checks::report::due_json(&report),
         (false, Format::Text) => checks::report::text(&report, palette),

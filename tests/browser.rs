@@ -220,3 +220,89 @@ fn screenshots_for_review() {
         serde_json::to_string_pretty(&report["screenshots"]).unwrap()
     );
 }
+
+/// What the Rust model of the browser script answers: the addresses of the
+/// first ten results.
+fn model_answer(site: &Path, query: &str) -> Vec<String> {
+    use signposter::search::{encode::Meta, query};
+    let meta: Meta =
+        serde_json::from_slice(&std::fs::read(site.join("search/index.json")).unwrap()).unwrap();
+    let answer = query::run(
+        &meta,
+        &mut |name| std::fs::read(site.join(format!("search/chunks/{name}.bin"))).ok(),
+        query,
+    );
+    answer
+        .pages
+        .iter()
+        .take(10)
+        .map(|(number, _)| {
+            let fragment: Value = serde_json::from_slice(
+                &std::fs::read(site.join(format!("search/pages/{number}.json"))).unwrap(),
+            )
+            .unwrap();
+            fragment["u"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn search_and_filters_work_with_and_without_javascript() {
+    if !tools_available() {
+        return;
+    }
+    let out = build(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let site = out.path().join("public");
+    let queries: Vec<Value> = [
+        "interpreters",
+        "supervise",
+        "somatic symptoms",
+        "free online group for GPs",
+        "studies",
+        "balint gr",
+    ]
+    .iter()
+    .map(|q| {
+        let urls = model_answer(&site, q);
+        assert!(!urls.is_empty(), "“{q}” finds nothing");
+        serde_json::json!({"q": q, "urls": urls})
+    })
+    .collect();
+    // The model and the content agree on what a clinician should find first.
+    assert_eq!(
+        model_answer(&site, "interpreters")[0],
+        "/clinical-information/interpreters/"
+    );
+    assert!(
+        model_answer(&site, "supervise")
+            .iter()
+            .any(|u| u.starts_with("/reflective-practice/")),
+        "“supervise” finds pages about supervision"
+    );
+    let expect = serde_json::json!({
+        "queries": queries,
+        "first": {"q": "interpreters", "url": "/clinical-information/interpreters/"},
+        "filters": {"page": "/reflective-practice/", "checks": [["costs", "free"], ["formats", "online"]]},
+    });
+    let expect_file = out.path().join("expect.json");
+    std::fs::write(&expect_file, expect.to_string()).unwrap();
+    let report = node(
+        "search.mjs",
+        &[
+            "--site",
+            site.to_str().unwrap(),
+            "--expect",
+            expect_file.to_str().unwrap(),
+        ],
+    );
+    let problems = report["problems"].as_array().unwrap();
+    assert!(
+        problems.is_empty(),
+        "{}",
+        serde_json::to_string_pretty(problems).unwrap()
+    );
+    // The budget for the bundled site: a query downloads under 30 kB.
+    let gzip = report["transfer"]["gzip"].as_u64().unwrap();
+    eprintln!("a search downloads: {}", report["transfer"]);
+    assert!(gzip < 30_000, "{}", report["transfer"]);
+}

@@ -44,6 +44,7 @@ fn valid_fixture_html_matches_snapshots() {
             "index.html",
             "legacy/second.html",
             "old-second/index.html",
+            "search/index.html",
             "topics/index.html",
             "topics/meta/index.html",
             "topics/reflective-practice/index.html",

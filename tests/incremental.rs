@@ -232,9 +232,23 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
         .session
         .apply(&[root.join("content/guide/b.md")])
         .unwrap();
+    let written: Vec<&String> = applied.changes.written.keys().collect();
+    let (search, pages): (Vec<&String>, Vec<&String>) =
+        written.iter().partition(|path| path.starts_with("search/"));
     assert_eq!(
-        applied.rendered, 1,
-        "only guide/b/index.html needs rendering again"
+        pages,
+        ["guide/b/index.html"],
+        "only the page itself changes"
     );
+    // The page's result fragment and the chunks holding its changed words.
+    assert!(
+        search.iter().any(|path| path.starts_with("search/pages/")),
+        "{search:?}"
+    );
+    assert!(
+        search.len() < 8,
+        "the search index is patched, not rewritten: {search:?}"
+    );
+    assert_eq!(applied.rendered, written.len());
     script.assert_same_as_full_build();
 }

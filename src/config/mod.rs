@@ -33,6 +33,7 @@ pub struct Config {
     pub links: LinksConfig,
     pub feeds: FeedsConfig,
     pub related: RelatedConfig,
+    pub search: SearchConfig,
     pub check: CheckConfig,
     pub output_dir: Option<PathBuf>,
     pub extra: serde_json::Value,
@@ -106,6 +107,27 @@ impl Default for FeedsConfig {
     }
 }
 
+/// The site search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchConfig {
+    /// Whether to build the index and the search page.
+    pub enabled: bool,
+    /// Taxonomies readers can narrow results by; by default, all of them.
+    pub facets: Vec<String>,
+    /// How much of each page's text results may quote, in bytes.
+    pub excerpt_length: usize,
+}
+
+impl SearchConfig {
+    fn with_defaults(taxonomies: &[TaxonomyConfig]) -> SearchConfig {
+        SearchConfig {
+            enabled: true,
+            facets: taxonomies.iter().map(|t| t.name.clone()).collect(),
+            excerpt_length: 1200,
+        }
+    }
+}
+
 /// How related pages are chosen.
 #[derive(Debug, Clone, Serialize)]
 pub struct RelatedConfig {
@@ -141,11 +163,13 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "links",
     "feeds",
     "related",
+    "search",
     "check",
     "output_dir",
     "extra",
     "schemas",
 ];
+const SEARCH_KEYS: &[&str] = &["enabled", "facets", "excerpt_length"];
 const MARKDOWN_KEYS: &[&str] = &[
     "smart_punctuation",
     "highlight_theme",
@@ -248,6 +272,7 @@ impl Config {
         let taxonomies = read_taxonomies(&doc, &mut fields);
         let schemas = read_schemas(&mut fields, &taxonomies);
         let related = read_related(&mut fields, &taxonomies);
+        let search = read_search(&mut fields, &taxonomies);
         let check = check::read_check(&mut fields);
 
         fields.reject_unknown(TOP_LEVEL_KEYS, CONFIG_FILE);
@@ -266,6 +291,7 @@ impl Config {
                 links,
                 feeds,
                 related,
+                search,
                 check,
                 output_dir,
                 extra,
@@ -351,6 +377,47 @@ fn read_feeds(fields: &mut Fields<'_>) -> FeedsConfig {
     config
 }
 
+fn read_search(fields: &mut Fields<'_>, taxonomies: &[TaxonomyConfig]) -> SearchConfig {
+    let mut config = SearchConfig::with_defaults(taxonomies);
+    if let Some(mut search) = fields.child("search") {
+        if let Some(enabled) = search.optional("enabled") {
+            config.enabled = enabled;
+        }
+        if let Some(length) = search.optional("excerpt_length") {
+            config.excerpt_length = length;
+        }
+        if let Some(names) = search.optional::<Vec<String>>("facets") {
+            check_taxonomy_names(&mut search, "facets", &names, taxonomies);
+            config.facets = names;
+        }
+        search.reject_unknown(SEARCH_KEYS, "`search`");
+        fields.adopt(search);
+    }
+    config
+}
+
+/// Report every name in `names` (the value of `key`) that is not a taxonomy.
+fn check_taxonomy_names(
+    fields: &mut Fields<'_>,
+    key: &str,
+    names: &[String],
+    taxonomies: &[TaxonomyConfig],
+) {
+    let known: Vec<&str> = taxonomies.iter().map(|t| t.name.as_str()).collect();
+    for name in names {
+        if !known.contains(&name.as_str()) {
+            let diagnostic = fields
+                .value_diagnostic(
+                    key,
+                    Code::NotAllowedValue,
+                    format!("`{name}` is not one of the site's taxonomies"),
+                )
+                .hint(crate::diagnostics::did_you_mean(name, &known));
+            fields.report(diagnostic);
+        }
+    }
+}
+
 fn read_related(fields: &mut Fields<'_>, taxonomies: &[TaxonomyConfig]) -> RelatedConfig {
     let mut config = RelatedConfig::default();
     if let Some(mut related) = fields.child("related") {
@@ -358,19 +425,7 @@ fn read_related(fields: &mut Fields<'_>, taxonomies: &[TaxonomyConfig]) -> Relat
             config.count = count;
         }
         if let Some(names) = related.optional::<Vec<String>>("taxonomies") {
-            let known: Vec<&str> = taxonomies.iter().map(|t| t.name.as_str()).collect();
-            for name in &names {
-                if !known.contains(&name.as_str()) {
-                    let diagnostic = related
-                        .value_diagnostic(
-                            "taxonomies",
-                            Code::NotAllowedValue,
-                            format!("`{name}` is not one of the site's taxonomies"),
-                        )
-                        .hint(crate::diagnostics::did_you_mean(name, &known));
-                    related.report(diagnostic);
-                }
-            }
+            check_taxonomy_names(&mut related, "taxonomies", &names, taxonomies);
             config.taxonomies = names;
         }
         related.reject_unknown(RELATED_KEYS, "`related`");

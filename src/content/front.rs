@@ -47,6 +47,8 @@ pub struct FrontMatter {
     pub page_schema: Option<String>,
     /// Sections only: how many pages per listing page.
     pub paginate_by: Option<usize>,
+    /// Sections only: taxonomies readers can filter the listing by.
+    pub filters: Vec<String>,
     /// `check` rules turned off for this page, with the editor's reasons.
     pub check_disabled: Vec<crate::config::DisabledRule>,
     /// The schema.org type to describe this page (or, on a section, its pages) as.
@@ -88,7 +90,7 @@ const COMMON_KEYS: &[&str] = &[
     "check",
 ];
 const PAGE_KEYS: &[&str] = &["draft"];
-const SECTION_KEYS: &[&str] = &["page_template", "page_schema", "paginate_by"];
+const SECTION_KEYS: &[&str] = &["page_template", "page_schema", "paginate_by", "filters"];
 
 /// Read front matter. Returns `None` when a required field is missing or
 /// invalid; every problem found is in the returned diagnostics either way.
@@ -147,6 +149,23 @@ pub fn read(
         Kind::Section => {
             front.page_template = fields.optional("page_template");
             front.paginate_by = fields.optional("paginate_by");
+            if let Some(names) = fields.optional::<Vec<String>>("filters") {
+                let known: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+                for name in &names {
+                    if !known.contains(&name.as_str()) {
+                        let path = fields.key_path("filters");
+                        fields.report(
+                            doc.value_error(
+                                &path,
+                                Code::NotAllowedValue,
+                                format!("`{name}` is not one of the site's taxonomies"),
+                            )
+                            .hint(did_you_mean(name, &known)),
+                        );
+                    }
+                }
+                front.filters = names;
+            }
             if let Some(name) = fields.optional::<String>("page_schema") {
                 if config.schemas.contains_key(&name) {
                     front.page_schema = Some(name);

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use render::{Palette, render_all, render_diagnostic};
+pub use render::{Palette, Verbosity, render_all, render_diagnostic};
 pub use suggest::{closest, did_you_mean};
 
 /// How serious a finding is. Warnings never fail a build.

@@ -5,6 +5,15 @@ use std::fmt::Write;
 
 use super::{Diagnostic, Diagnostics, Severity};
 
+/// How much the commands print: `-q` for errors only, `-v` for phase timings too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    Quiet,
+    #[default]
+    Normal,
+    Verbose,
+}
+
 /// ANSI styles for terminal output; all empty when colour is off.
 #[derive(Debug, Clone, Copy)]
 pub struct Palette {

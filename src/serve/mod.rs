@@ -13,7 +13,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::diagnostics::{Diagnostics, Palette, render_all, render_diagnostic};
+use crate::diagnostics::{Diagnostics, Palette, Verbosity, render_all, render_diagnostic};
 use crate::site::{self, SiteOptions, format_duration};
 
 pub use server::{MAX_PATH_LENGTH, Resolved, inject_script, resolve};
@@ -35,8 +35,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// After every rebuild, also build from scratch and report any difference.
     pub verify: bool,
-    /// Print the time each phase of every rebuild took.
-    pub verbose: bool,
+    /// Quiet prints only errors; verbose adds each rebuild's phase timings.
+    pub verbosity: Verbosity,
 }
 
 impl Default for ServeOptions {
@@ -47,7 +47,7 @@ impl Default for ServeOptions {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             open: false,
             verify: false,
-            verbose: false,
+            verbosity: Verbosity::Normal,
         }
     }
 }
@@ -111,7 +111,9 @@ pub fn serve(options: ServeOptions, palette: Palette) -> Result<(), ServeError> 
     };
     match first {
         Ok(applied) => {
-            print_warnings(&applied.warnings, palette);
+            if options.verbosity != Verbosity::Quiet {
+                print_warnings(&applied.warnings, palette);
+            }
             println!(
                 "Built {} {}, {} {} in {}",
                 applied.pages,
@@ -133,11 +135,11 @@ pub fn serve(options: ServeOptions, palette: Palette) -> Result<(), ServeError> 
     let mut watcher = SourceWatcher::start(&options.site.root, &output)?;
     let rebuild_live = live.clone();
     let verify = options.verify;
-    let verbose = options.verbose;
+    let verbosity = options.verbosity;
     std::thread::spawn(move || {
         while let Some(changed) = watcher.next_batch() {
             let changed: Vec<PathBuf> = changed.into_iter().collect();
-            rebuild(&mut session, &changed, &rebuild_live, palette, verbose);
+            rebuild(&mut session, &changed, &rebuild_live, palette, verbosity);
             if verify {
                 for difference in session.compare_with_full_build() {
                     eprintln!("incremental rebuild differs from a full build: {difference}");
@@ -180,15 +182,18 @@ fn rebuild(
     changed: &[PathBuf],
     live: &Live,
     palette: Palette,
-    verbose: bool,
+    verbosity: Verbosity,
 ) {
     match session.apply(changed) {
         Ok(applied) => {
+            let changed_files = live.update(&applied.changes);
+            if verbosity == Verbosity::Quiet {
+                return;
+            }
             print_warnings(&applied.warnings, palette);
-            if verbose {
+            if verbosity == Verbosity::Verbose {
                 print!("{}", applied.timings.table());
             }
-            let changed_files = live.update(&applied.changes);
             println!(
                 "Rebuilt in {} after {} {}: {} {} rendered, {} changed",
                 format_duration(applied.elapsed),

@@ -14,6 +14,7 @@ mod feeds;
 mod plan;
 mod render;
 mod routes;
+mod search;
 pub mod sink;
 mod timings;
 pub mod values;
@@ -117,6 +118,7 @@ struct Caches {
     backlinks: Option<(u64, Arc<Backlinks>)>,
     plan: Option<(u64, Arc<Plan>, Vec<Diagnostic>)>,
     lookup: Option<(u64, Arc<crate::templates::Lookup>)>,
+    search: search::SearchCache,
     /// The outputs of the last committed render.
     outputs: OutputRecords,
 }
@@ -135,6 +137,8 @@ pub struct Site {
     pub values: Values,
     /// Every output file and the job that makes it.
     plan: Arc<Plan>,
+    /// The files of the search index.
+    search_files: Arc<Vec<crate::search::SearchFile>>,
     /// Findings about the theme and templates.
     theme_diagnostics: Vec<Diagnostic>,
     /// Findings about the sources: config, content, theme, templates, Markdown, routes.
@@ -261,6 +265,7 @@ impl Site {
             markdown,
             values: Values::empty(),
             plan: Arc::default(),
+            search_files: Arc::default(),
             theme_diagnostics: Vec::new(),
             load_diagnostics: Vec::new(),
             diagnostics: Vec::new(),
@@ -415,6 +420,10 @@ impl Site {
         self.caches.lookup = Some((inputs, lookup.clone()));
         self.templates.install(lookup, self.values.site.clone());
         self.timings.record("values", start.elapsed());
+
+        let start = Instant::now();
+        self.search_files = search::update(&self.model, &mut self.caches.search);
+        self.timings.record("search", start.elapsed());
 
         let start = Instant::now();
         let inputs = plan::inputs(self);

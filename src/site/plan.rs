@@ -13,7 +13,7 @@ use crate::output::OutputPath;
 use crate::publish::sitemap::{SitemapEntry, URLS_PER_FILE, robots, sitemaps};
 
 use super::routes::{Origin, Routes};
-use super::values::{PagerPage, section_has_feed, site_has_feed};
+use super::values::{PagerPage, filter_views, section_has_feed, site_has_feed};
 use super::{Model, Site};
 use crate::fingerprint::Fingerprint;
 
@@ -26,6 +26,12 @@ pub enum Job {
         id: SectionId,
         number: usize,
         total: usize,
+    },
+    /// A section's listing narrowed to one term of a filter taxonomy.
+    SectionFilter {
+        id: SectionId,
+        taxonomy: usize,
+        term: usize,
     },
     /// The list of a taxonomy's terms, by taxonomy index.
     Taxonomy(usize),
@@ -51,6 +57,10 @@ pub enum Job {
     Text(Arc<str>),
     NotFound,
     HighlightCss,
+    /// The search page, which without JavaScript lists where to browse.
+    SearchPage,
+    /// A file of the search index, by its place in the index's file list.
+    SearchIndex(usize),
 }
 
 /// Collects planned files, then claims their paths in the route table.
@@ -156,6 +166,19 @@ pub(super) fn plan_routes(site: &Site) -> (super::Plan, Vec<Diagnostic>) {
             &origin,
             |number, total| Job::Section { id, number, total },
         );
+        for view in filter_views(model, id) {
+            planner.add_page(
+                model,
+                &view.site_path(model, section),
+                Job::SectionFilter {
+                    id,
+                    taxonomy: view.taxonomy,
+                    term: view.term,
+                },
+                origin.clone(),
+                None,
+            );
+        }
         if section_has_feed(&model.config, tree, id) && section.parent.is_some() {
             planner.add(
                 &format!("{}atom.xml", section.url),
@@ -221,6 +244,20 @@ pub(super) fn plan_routes(site: &Site) -> (super::Plan, Vec<Diagnostic>) {
         );
     }
     planner.add("/404.html", Job::NotFound, Origin::Generated("404 page"));
+    if model.config.search.enabled {
+        planner.add(
+            "/search/",
+            Job::SearchPage,
+            Origin::Generated("search page"),
+        );
+        for (index, file) in site.search_files.iter().enumerate() {
+            planner.add(
+                &format!("/{}", file.path),
+                Job::SearchIndex(index),
+                Origin::Generated("search index"),
+            );
+        }
+    }
     planner.add(
         "/highlight.css",
         Job::HighlightCss,
@@ -291,8 +328,9 @@ pub(super) fn inputs(site: &Site) -> u64 {
         .with_all(model.taxonomies.list.iter().flat_map(|t| {
             t.terms
                 .iter()
-                .map(move |term| (&t.name, &term.slug, term.pages.len()))
+                .map(move |term| (&t.name, &term.slug, &term.pages))
         }))
+        .with_all(site.search_files.iter().map(|f| f.path.as_str()))
         .finish()
 }
 

@@ -18,7 +18,7 @@ use crate::output::OutputPath;
 use crate::templates::{StaticSource, Value};
 
 use super::plan::Job;
-use super::values::{PagerPage, Values, ordered_subsections};
+use super::values::{FilterView, PagerPage, Values, a_to_z, filter_views, ordered_subsections};
 use super::{OutputRecord, OutputRecords, Sink, Site, highlight_stylesheet};
 
 /// What rendering produced.
@@ -65,8 +65,9 @@ struct Document<'a> {
     template: String,
     /// The context name (`page` or `section`) and its value.
     context: (&'static str, Value),
-    /// Paging details, for a listing split over several pages.
-    paginator: Option<Value>,
+    /// More context: paging details for a listing split over several
+    /// pages, the filter of a filtered listing.
+    extras: Vec<(&'static str, Value)>,
 }
 
 /// Render every planned output whose fingerprint differs from `previous`.
@@ -174,6 +175,37 @@ fn fingerprint(site: &Site, job: &Job) -> u64 {
             )
             .finish()
     };
+    // Everything a section's listing shows, for its pages and its filter pages.
+    let section = |id: SectionId| {
+        let section = tree.section(id);
+        base()
+            .with("section")
+            .with(values.section_fingerprints[id.0 as usize])
+            .with(model.sections_md[id.0 as usize].fingerprint)
+            .with(pages(&section.pages))
+            .with_all(
+                ordered_subsections(tree, id).map(|s| values.section_fingerprints[s.0 as usize]),
+            )
+            .with_all(
+                tree.ancestors(id)
+                    .iter()
+                    .map(|s| values.link_fingerprints[s.0 as usize]),
+            )
+            .with(backlinks(&section.url))
+            .with_all(
+                filter_views(model, id)
+                    .iter()
+                    .map(|v| (v.taxonomy, v.term, v.pages.len())),
+            )
+            .with_all(
+                section
+                    .front
+                    .filters
+                    .iter()
+                    .filter_map(|name| model.taxonomies.list.iter().position(|t| &t.name == name))
+                    .map(|index| values.taxonomy_fingerprints[index]),
+            )
+    };
     match job {
         Job::Page(id) => {
             let page = tree.page(*id);
@@ -195,26 +227,23 @@ fn fingerprint(site: &Site, job: &Job) -> u64 {
                 .with(backlinks(&page.url))
                 .finish()
         }
-        Job::Section { id, number, total } => {
-            let section = tree.section(*id);
-            base()
-                .with("section")
-                .with(values.section_fingerprints[id.0 as usize])
-                .with(model.sections_md[id.0 as usize].fingerprint)
-                .with(pages(&section.pages))
-                .with_all(
-                    ordered_subsections(tree, *id)
-                        .map(|s| values.section_fingerprints[s.0 as usize]),
-                )
-                .with_all(
-                    tree.ancestors(*id)
-                        .iter()
-                        .map(|s| values.link_fingerprints[s.0 as usize]),
-                )
-                .with(backlinks(&section.url))
-                .with((number, total))
+        Job::Section { id, number, total } => section(*id).with((number, total)).finish(),
+        Job::SectionFilter { id, taxonomy, term } => {
+            let view = filter_views(model, *id)
+                .into_iter()
+                .find(|v| v.taxonomy == *taxonomy && v.term == *term);
+            section(*id)
+                .with(("filter", taxonomy, term))
+                .with(view.map(|v| pages(&v.pages)))
                 .finish()
         }
+        Job::SearchPage => base()
+            .with("search")
+            .with_all(&values.taxonomy_fingerprints)
+            .with(&model.config.search.facets)
+            .with(pages(&a_to_z(model)))
+            .finish(),
+        Job::SearchIndex(index) => of(("search index", site.search_files[*index].fingerprint)),
         Job::Taxonomy(index) => base()
             .with("taxonomy")
             .with(values.taxonomy_fingerprints[*index])
@@ -297,6 +326,8 @@ impl Renderer<'_> {
             job,
             Job::Page(_)
                 | Job::Section { .. }
+                | Job::SectionFilter { .. }
+                | Job::SearchPage
                 | Job::Taxonomy(_)
                 | Job::Term { .. }
                 | Job::NotFound
@@ -308,8 +339,19 @@ impl Renderer<'_> {
         let result: Result<Vec<u8>, Diagnostic> = match job {
             Job::Page(id) => self.page(*id, &mut produced),
             Job::Section { id, number, total } => {
-                self.section(*id, (*number, *total), &mut produced)
+                self.section(*id, (*number, *total), None, &mut produced)
             }
+            Job::SectionFilter { id, taxonomy, term } => {
+                match filter_views(&site.model, *id)
+                    .into_iter()
+                    .find(|v| v.taxonomy == *taxonomy && v.term == *term)
+                {
+                    Some(view) => self.section(*id, (1, 1), Some(&view), &mut produced),
+                    None => return produced,
+                }
+            }
+            Job::SearchPage => self.search_page(&mut produced),
+            Job::SearchIndex(index) => Ok(site.search_files[*index].bytes.to_vec()),
             Job::Taxonomy(index) => self.taxonomy(*index, &mut produced),
             Job::Term {
                 taxonomy,
@@ -365,16 +407,19 @@ impl Renderer<'_> {
                 rendered,
                 template,
                 context: ("page", site.values.page(&site.model, id, rendered)),
-                paginator: None,
+                extras: Vec::new(),
             },
             produced,
         )
     }
 
+    /// A section's listing: page `number` of `total`, or, with a `view`,
+    /// the listing narrowed to one filter term.
     fn section(
         &self,
         id: SectionId,
         (number, total): (usize, usize),
+        view: Option<&FilterView>,
         produced: &mut Produced,
     ) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
@@ -385,14 +430,28 @@ impl Renderer<'_> {
         } else {
             "section.html"
         };
-        let paginator = section
-            .front
-            .paginate_by
-            .filter(|_| total > 1)
-            .map(|per_page| {
-                self.paginator(&section.pages, per_page, (number, total), &section.url)
-            });
-        let url = PagerPage::path(&section.url, number);
+        let mut extras = Vec::new();
+        let (url, value) = match view {
+            Some(view) => {
+                let (value, filter) = site
+                    .values
+                    .filtered_section(&site.model, id, rendered, view);
+                extras.push(("filter", filter));
+                (view.site_path(&site.model, section), value)
+            }
+            None => {
+                if let Some(per_page) = section.front.paginate_by.filter(|_| total > 1) {
+                    extras.push((
+                        "paginator",
+                        self.paginator(&section.pages, per_page, (number, total), &section.url),
+                    ));
+                }
+                (
+                    PagerPage::path(&section.url, number),
+                    site.values.section(&site.model, id, rendered),
+                )
+            }
+        };
         self.document(
             Document {
                 file: &section.file,
@@ -406,11 +465,20 @@ impl Renderer<'_> {
                     .template
                     .clone()
                     .unwrap_or_else(|| default.to_string()),
-                context: ("section", site.values.section(&site.model, id, rendered)),
-                paginator,
+                context: ("section", value),
+                extras,
             },
             produced,
         )
+    }
+
+    /// The search page: the form, facets, and where to browse without JavaScript.
+    fn search_page(&self, produced: &mut Produced) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let mut context = Context::new();
+        context.insert_value("search", site.values.search_page(&site.model));
+        context.insert("current_path", "/search/");
+        self.generated("search.html", context, "/search/", produced)
     }
 
     fn taxonomy(&self, index: usize, produced: &mut Produced) -> Result<Vec<u8>, Diagnostic> {
@@ -494,8 +562,8 @@ impl Renderer<'_> {
         let mut context = Context::new();
         let (name, value) = document.context.clone();
         context.insert_value(name, value);
-        if let Some(paginator) = &document.paginator {
-            context.insert_value("paginator", paginator.clone());
+        for (name, value) in &document.extras {
+            context.insert_value(*name, value.clone());
         }
         context.insert("current_path", document.url);
         let output = templates

@@ -84,6 +84,71 @@ const READING_SPEED: usize = 200;
 /// Meta descriptions are cut to about what search results show.
 const DESCRIPTION_LENGTH: usize = 160;
 
+/// A section's pages that have one term of one of its filter taxonomies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterView {
+    /// Index of the taxonomy in the site's taxonomies.
+    pub taxonomy: usize,
+    /// Index of the term in the taxonomy.
+    pub term: usize,
+    pub pages: Vec<PageId>,
+}
+
+impl FilterView {
+    /// `/reflective-practice/formats/online/`.
+    pub fn site_path(&self, model: &Model, section: &crate::content::Section) -> String {
+        let taxonomy = &model.taxonomies.list[self.taxonomy];
+        format!(
+            "{}{}/{}/",
+            section.url, taxonomy.name, taxonomy.terms[self.term].slug
+        )
+    }
+}
+
+/// Every filtered listing of a section: for each of its filter taxonomies,
+/// each term its pages use, with those pages in the section's order.
+pub fn filter_views(model: &Model, id: SectionId) -> Vec<FilterView> {
+    let section = model.tree.section(id);
+    let mut views = Vec::new();
+    for name in &section.front.filters {
+        let Some(index) = model.taxonomies.list.iter().position(|t| &t.name == name) else {
+            continue;
+        };
+        for (term_index, term) in model.taxonomies.list[index].terms.iter().enumerate() {
+            let with_term: std::collections::HashSet<PageId> = term.pages.iter().copied().collect();
+            let pages: Vec<PageId> = section
+                .pages
+                .iter()
+                .copied()
+                .filter(|p| with_term.contains(p))
+                .collect();
+            if !pages.is_empty() {
+                views.push(FilterView {
+                    taxonomy: index,
+                    term: term_index,
+                    pages,
+                });
+            }
+        }
+    }
+    views
+}
+
+/// Sites up to this size list every page on the search page, for readers
+/// without JavaScript; larger sites list sections and topics only.
+const A_TO_Z_MOST_PAGES: usize = 300;
+
+/// Every page by title, for the search page, or none on a large site.
+pub fn a_to_z(model: &Model) -> Vec<PageId> {
+    let tree = &model.tree;
+    if tree.pages.len() > A_TO_Z_MOST_PAGES {
+        return Vec::new();
+    }
+    let mut pages: Vec<PageId> = tree.pages.iter().map(|p| p.id).collect();
+    pages.sort_by_cached_key(|p| tree.page(*p).front.title.to_lowercase());
+    pages
+}
+
 /// One page of a paginated listing.
 pub struct PagerPage<'a> {
     /// 1-based.
@@ -307,6 +372,7 @@ impl Values {
         let json_ld = self.json_ld(model, &section.front, &section.url, &ancestors, kind);
         with_body(&self.sections[id.0 as usize], rendered)
             .value("pages", self.page_list(&section.pages))
+            .value("filters", self.section_filters(model, id))
             .value(
                 "subsections",
                 list(ordered_subsections(tree, id).map(|s| self.sections[s.0 as usize].clone())),
@@ -359,6 +425,86 @@ impl Values {
             .text("first", &url(1))
             .text("last", &url(pager.total))
             .value("links", list(links))
+            .build()
+    }
+
+    /// The filters of a section's listing: each filter taxonomy with the
+    /// terms its pages use, and where each term's filtered listing is.
+    fn section_filters(&self, model: &Model, id: SectionId) -> Value {
+        let section = model.tree.section(id);
+        let views = filter_views(model, id);
+        list(section.front.filters.iter().filter_map(|name| {
+            let index = model.taxonomies.list.iter().position(|t| &t.name == name)?;
+            let taxonomy = &model.taxonomies.list[index];
+            let terms = views.iter().filter(|v| v.taxonomy == index).map(|view| {
+                let term = &taxonomy.terms[view.term];
+                Obj::new()
+                    .text("name", &term.name)
+                    .text("slug", &term.slug)
+                    .text(
+                        "url",
+                        &model.config.base_url.url(&view.site_path(model, section)),
+                    )
+                    .int("count", view.pages.len() as i64)
+                    .build()
+            });
+            Some(facet_group(taxonomy, terms))
+        }))
+    }
+
+    /// A section narrowed to one filter term, for its filter page.
+    pub fn filtered_section(
+        &self,
+        model: &Model,
+        id: SectionId,
+        rendered: &Rendered,
+        view: &FilterView,
+    ) -> (Value, Value) {
+        let section = model.tree.section(id);
+        let taxonomy = &model.taxonomies.list[view.taxonomy];
+        let term = &taxonomy.terms[view.term];
+        let value = Obj::extend(&self.section(model, id, rendered))
+            .value("pages", self.page_list(&view.pages))
+            .build();
+        let filter = Obj::new()
+            .text("taxonomy", &taxonomy.name)
+            .text("taxonomy_title", &taxonomy.title)
+            .text("term", &term.name)
+            .text("slug", &term.slug)
+            .int("count", view.pages.len() as i64)
+            .text("clear_url", &model.config.base_url.url(&section.url))
+            .build();
+        (value, filter)
+    }
+
+    /// What the search page shows: its facets with their terms, the index's
+    /// address, and every page by title on a small site.
+    pub fn search_page(&self, model: &Model) -> Value {
+        let config = &model.config;
+        let facets = config.search.facets.iter().filter_map(|name| {
+            let taxonomy = model.taxonomies.list.iter().find(|t| &t.name == name)?;
+            let terms = taxonomy.terms.iter().map(|term| {
+                Obj::new()
+                    .text("name", &term.name)
+                    .text("slug", &term.slug)
+                    .int("count", term.pages.len() as i64)
+                    .build()
+            });
+            Some(facet_group(taxonomy, terms))
+        });
+        // Title, address and description let the theme's metadata partial
+        // treat the search page like any other page.
+        Obj::new()
+            .text("title", "Search")
+            .text("permalink", &config.base_url.permalink("/search/"))
+            .text(
+                "meta_description",
+                &format!("Search {}, or browse by section and topic.", config.title),
+            )
+            .value("facets", list(facets))
+            .text("index_url", &config.base_url.url("/search/index.json"))
+            .value("pages", self.page_list(&a_to_z(model)))
+            .value("taxonomies", list(self.taxonomies.iter().cloned()))
             .build()
     }
 
@@ -572,6 +718,10 @@ fn site_value(model: &Model, links: &[Value]) -> Value {
     }));
     let feed_url =
         site_has_feed(config, tree).then(|| Value::from(config.base_url.url("/atom.xml")));
+    let search_url = config
+        .search
+        .enabled
+        .then(|| Value::from(config.base_url.url("/search/")));
     Obj::new()
         .text("title", &config.title)
         .maybe_text("description", config.description.as_deref())
@@ -584,6 +734,7 @@ fn site_value(model: &Model, links: &[Value]) -> Value {
         .value("sections", nav(tree, SectionId(0), links))
         .value("taxonomies", taxonomies)
         .value("feed_url", or_none(feed_url))
+        .value("search_url", or_none(search_url))
         .text(
             "generator",
             concat!("signposter ", env!("CARGO_PKG_VERSION")),
@@ -792,6 +943,16 @@ fn toc_value(entries: &[TocEntry]) -> Value {
             .value("children", toc_value(&e.children))
             .build()
     }))
+}
+
+/// A taxonomy readers can narrow a list by, with its terms: one shape for
+/// listing filters and search facets, so the theme treats them alike.
+fn facet_group(taxonomy: &crate::publish::Taxonomy, terms: impl Iterator<Item = Value>) -> Value {
+    Obj::new()
+        .text("name", &taxonomy.name)
+        .text("title", &taxonomy.title)
+        .value("terms", list(terms))
+        .build()
 }
 
 #[cfg(test)]

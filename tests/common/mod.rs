@@ -10,6 +10,16 @@ use assert_cmd::Command;
 
 pub mod serve;
 
+/// Runs a prepared command without colour, with nothing on standard input.
+fn finish(mut command: Command) -> Run {
+    let output = command.env("NO_COLOR", "1").output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
 /// A site in a temporary folder.
 pub struct TestSite {
     dir: tempfile::TempDir,
@@ -165,18 +175,22 @@ impl TestSite {
 
     /// Run `signposter <args> --root <site>`.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    /// Run `signposter <args> --root <site>` with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut command = Command::cargo_bin("signposter").unwrap();
-        command
-            .args(args)
-            .arg("--root")
-            .arg(self.root())
-            .env("NO_COLOR", "1");
-        let output = command.output().unwrap();
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        command.args(args).arg("--root").arg(self.root());
+        command.envs(env.iter().copied());
+        finish(command)
+    }
+
+    /// Run `signposter <args>` from inside the site's folder, with no `--root`.
+    pub fn run_inside(&self, args: &[&str]) -> Run {
+        let mut command = Command::cargo_bin("signposter").unwrap();
+        command.args(args).current_dir(self.root());
+        finish(command)
     }
 
     pub fn build(&self) -> Run {

@@ -1,0 +1,133 @@
+//! The site's search index: one document per searchable page and section,
+//! remembered between rebuilds so an edit re-indexes only its own page.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::content::FrontMatter;
+use crate::fingerprint::Fingerprint;
+use crate::markdown::Rendered;
+use crate::search::{Document, Entry, SearchFile, SearchIndex};
+
+use super::Model;
+
+/// What the last rebuild indexed.
+#[derive(Default)]
+pub(super) struct SearchCache {
+    /// Entries by content path, with the fingerprint of what they were made from.
+    entries: HashMap<String, (u64, Arc<Entry>)>,
+    index: Option<SearchIndex>,
+}
+
+/// One page or section to index.
+struct Source<'a> {
+    content_path: &'a str,
+    url: &'a str,
+    front: &'a FrontMatter,
+    section_title: &'a str,
+    rendered: &'a Rendered,
+}
+
+/// Bring the index up to date with `model`; the files to publish.
+pub(super) fn update(model: &Model, cache: &mut SearchCache) -> Arc<Vec<SearchFile>> {
+    let config = &model.config;
+    if !config.search.enabled {
+        *cache = SearchCache::default();
+        return Arc::default();
+    }
+    let tree = &model.tree;
+    let mut sources: Vec<Source<'_>> = tree
+        .pages
+        .iter()
+        .map(|p| Source {
+            content_path: &p.file.content_path,
+            url: &p.url,
+            front: &p.front,
+            section_title: &tree.section(p.section).front.title,
+            rendered: &model.pages_md[p.id.0 as usize],
+        })
+        .chain(tree.sections.iter().filter(|s| s.has_file).map(|s| Source {
+            content_path: &s.file.content_path,
+            url: &s.url,
+            front: &s.front,
+            section_title: s.parent.map_or(s.front.title.as_str(), |parent| {
+                &tree.section(parent).front.title
+            }),
+            rendered: &model.sections_md[s.id.0 as usize],
+        }))
+        .filter(|s| s.front.search)
+        .collect();
+    // Page numbers follow addresses, so they stay put when content changes.
+    sources.sort_by(|a, b| a.url.cmp(b.url));
+
+    let fingerprints: Vec<u64> = sources
+        .iter()
+        .map(|s| {
+            Fingerprint::new()
+                .with(config.search.excerpt_length)
+                .with((s.url, s.section_title))
+                .with(&s.front.title)
+                .with(&s.front.description)
+                .with(&s.front.taxonomies)
+                .with(s.rendered.fingerprint)
+                .finish()
+        })
+        .collect();
+    let entries: Vec<Arc<Entry>> = sources
+        .par_iter()
+        .zip(&fingerprints)
+        .map(
+            |(source, fingerprint)| match cache.entries.get(source.content_path) {
+                Some((known, entry)) if known == fingerprint => entry.clone(),
+                _ => Arc::new(Entry::new(&document(source), config.search.excerpt_length)),
+            },
+        )
+        .collect();
+    cache.entries = sources
+        .iter()
+        .zip(fingerprints)
+        .zip(&entries)
+        .map(|((source, fingerprint), entry)| {
+            (
+                source.content_path.to_string(),
+                (fingerprint, entry.clone()),
+            )
+        })
+        .collect();
+
+    let facets: Vec<(String, String)> = config
+        .search
+        .facets
+        .iter()
+        .filter_map(|name| config.taxonomies.iter().find(|t| &t.name == name))
+        .map(|t| (t.name.clone(), t.title.clone()))
+        .collect();
+    let index = SearchIndex::update(cache.index.take(), entries, &facets);
+    let files = index.files().clone();
+    cache.index = Some(index);
+    files
+}
+
+fn document<'a>(source: &'a Source<'a>) -> Document<'a> {
+    Document {
+        url: source.url,
+        title: &source.front.title,
+        section: source.section_title,
+        description: source.front.description.as_deref().unwrap_or(""),
+        headings: source
+            .rendered
+            .headings
+            .iter()
+            .map(|h| h.text.as_str())
+            .collect(),
+        body: &source.rendered.text,
+        taxonomy_terms: source
+            .front
+            .taxonomies
+            .iter()
+            .map(|(name, terms)| (name.as_str(), terms.as_slice()))
+            .collect(),
+    }
+}
