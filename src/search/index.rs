@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::fingerprint::{Fingerprint, of};
+use crate::fingerprint::{FastMap, Fingerprint, of};
 use crate::output::OutputPath;
 
 use super::encode::{self, Fragment, Meta, Postings};
@@ -54,16 +54,21 @@ pub struct Entry {
 
 impl Entry {
     pub fn new(document: &Document<'_>, excerpt_length: usize) -> Entry {
-        let mut weights: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        // Field weight and body count per term; a key is allocated once per
+        // distinct term, not per word.
+        let mut weights: FastMap<Box<str>, (u32, u32)> = FastMap::default();
         let mut add = |text: &str, weight: u32| {
-            for term in tokens::terms(text) {
-                let entry = weights.entry(term).or_default();
+            tokens::for_each_term(text, |term| {
+                let entry = match weights.get_mut(term) {
+                    Some(entry) => entry,
+                    None => weights.entry(term.into()).or_default(),
+                };
                 if weight == BODY {
                     entry.1 += 1;
                 } else {
                     entry.0 = entry.0.max(weight);
                 }
-            }
+            });
         };
         add(document.title, TITLE);
         for heading in &document.headings {
@@ -76,13 +81,14 @@ impl Entry {
         }
         add(document.description, DESCRIPTION);
         add(document.body, BODY);
-        let terms = weights
+        let mut terms: Vec<(Box<str>, u8)> = weights
             .into_iter()
             .map(|(term, (field, body))| {
                 let weight = (field + body.min(BODY_CAP) * BODY).min(255) as u8;
-                (term.into_boxed_str(), weight)
+                (term, weight)
             })
             .collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let fragment = serde_json::to_vec(&Fragment {
             u: document.url,
             t: document.title,
@@ -152,6 +158,9 @@ pub struct SearchIndex {
     postings: BTreeMap<Box<str>, Postings>,
     chunks: Vec<Chunk>,
     fragments: Vec<SearchFile>,
+    /// `facets.json`, and the facets it was made for.
+    facets_file: Option<SearchFile>,
+    facets: Vec<(String, String)>,
     /// Every file, by path.
     files: Arc<Vec<SearchFile>>,
 }
@@ -168,12 +177,17 @@ impl SearchIndex {
             p.entries.len() == entries.len()
                 && p.entries.iter().zip(&entries).all(|(a, b)| a.url == b.url)
         });
-        let (postings, dirty, old_chunks, old_fragments) = match previous {
+        let (postings, dirty, old_chunks, old_fragments, old_facets) = match previous {
             Some(previous) if same_pages => {
                 let mut postings = previous.postings;
                 let mut dirty: BTreeSet<Box<str>> = BTreeSet::new();
+                let mut facets_changed = previous.facets != facets;
                 for (number, (old, new)) in previous.entries.iter().zip(&entries).enumerate() {
-                    if Arc::ptr_eq(old, new) || old.terms == new.terms {
+                    if Arc::ptr_eq(old, new) {
+                        continue;
+                    }
+                    facets_changed |= old.facets != new.facets;
+                    if old.terms == new.terms {
                         continue;
                     }
                     let number = number as u32;
@@ -197,9 +211,16 @@ impl SearchIndex {
                         dirty.insert(term.clone());
                     }
                 }
-                (postings, Some(dirty), previous.chunks, previous.fragments)
+                let old_facets = previous.facets_file.filter(|_| !facets_changed);
+                (
+                    postings,
+                    Some(dirty),
+                    previous.chunks,
+                    previous.fragments,
+                    old_facets,
+                )
             }
-            _ => (all_postings(&entries), None, Vec::new(), Vec::new()),
+            _ => (all_postings(&entries), None, Vec::new(), Vec::new(), None),
         };
 
         let chunks = cut_chunks(&postings, entries.len(), dirty.as_ref(), old_chunks);
@@ -207,17 +228,24 @@ impl SearchIndex {
             .iter()
             .enumerate()
             .map(|(number, entry)| match old_fragments.get(number) {
-                Some(old) if *old.bytes == *entry.fragment => old.clone(),
+                Some(old)
+                    if Arc::ptr_eq(&old.bytes, &entry.fragment)
+                        || *old.bytes == *entry.fragment =>
+                {
+                    old.clone()
+                }
                 _ => SearchFile::new(
                     &format!("search/pages/{number}.json"),
                     entry.fragment.clone(),
                 ),
             })
             .collect();
-        let facets_file = SearchFile::new(
-            "search/facets.json",
-            Arc::from(facets_json(&entries, facets)),
-        );
+        let facets_file = old_facets.unwrap_or_else(|| {
+            SearchFile::new(
+                "search/facets.json",
+                Arc::from(facets_json(&entries, facets)),
+            )
+        });
         let version = Fingerprint::new()
             .with_all(chunks.iter().map(|c| c.file.fingerprint))
             .with_all(fragments.iter().map(|f| f.fingerprint))
@@ -239,7 +267,7 @@ impl SearchIndex {
         );
         let mut files: Vec<SearchFile> = chunks.iter().map(|c| c.file.clone()).collect();
         files.extend(fragments.iter().cloned());
-        files.push(facets_file);
+        files.push(facets_file.clone());
         files.push(meta_file);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         SearchIndex {
@@ -247,6 +275,8 @@ impl SearchIndex {
             postings,
             chunks,
             fragments,
+            facets_file: Some(facets_file),
+            facets: facets.to_vec(),
             files: Arc::new(files),
         }
     }
@@ -274,18 +304,21 @@ fn chunk_name(file: &SearchFile) -> String {
 }
 
 fn all_postings(entries: &[Arc<Entry>]) -> BTreeMap<Box<str>, Postings> {
-    let mut postings: BTreeMap<Box<str>, Postings> = BTreeMap::new();
+    // Hashing first and ordering once at the end: a sorted map compared
+    // strings on every one of the site's millions of term occurrences.
+    let mut postings: FastMap<&str, Postings> = FastMap::default();
     for (number, entry) in entries.iter().enumerate() {
         for (term, weight) in &entry.terms {
-            match postings.get_mut(term) {
-                Some(list) => list.push((number as u32, *weight)),
-                None => {
-                    postings.insert(term.clone(), vec![(number as u32, *weight)]);
-                }
-            }
+            postings
+                .entry(&**term)
+                .or_default()
+                .push((number as u32, *weight));
         }
     }
     postings
+        .into_iter()
+        .map(|(term, list)| (Box::from(term), list))
+        .collect()
 }
 
 /// Where chunks start. A chunk starts at a term whose hash falls on a

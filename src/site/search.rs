@@ -1,13 +1,12 @@
 //! The site's search index: one document per searchable page and section,
 //! remembered between rebuilds so an edit re-indexes only its own page.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::content::FrontMatter;
-use crate::fingerprint::Fingerprint;
+use crate::fingerprint::{FastMap, FastSet, Fingerprint};
 use crate::markdown::Rendered;
 use crate::search::{Document, Entry, SearchFile, SearchIndex};
 
@@ -17,7 +16,7 @@ use super::Model;
 #[derive(Default)]
 pub(super) struct SearchCache {
     /// Entries by content path, with the fingerprint of what they were made from.
-    entries: HashMap<String, (u64, Arc<Entry>)>,
+    entries: FastMap<String, (u64, Arc<Entry>)>,
     index: Option<SearchIndex>,
 }
 
@@ -26,6 +25,9 @@ struct Source<'a> {
     content_path: &'a str,
     url: &'a str,
     front: &'a FrontMatter,
+    /// Hash of the front matter's text, which with the site's settings
+    /// decides everything the index takes from it.
+    front_hash: u64,
     section_title: &'a str,
     rendered: &'a Rendered,
 }
@@ -45,6 +47,7 @@ pub(super) fn update(model: &Model, cache: &mut SearchCache) -> Arc<Vec<SearchFi
             content_path: &p.file.content_path,
             url: &p.url,
             front: &p.front,
+            front_hash: p.front_hash,
             section_title: &tree.section(p.section).front.title,
             rendered: &model.pages_md[p.id.0 as usize],
         })
@@ -52,6 +55,7 @@ pub(super) fn update(model: &Model, cache: &mut SearchCache) -> Arc<Vec<SearchFi
             content_path: &s.file.content_path,
             url: &s.url,
             front: &s.front,
+            front_hash: s.front_hash,
             section_title: s.parent.map_or(s.front.title.as_str(), |parent| {
                 &tree.section(parent).front.title
             }),
@@ -66,11 +70,9 @@ pub(super) fn update(model: &Model, cache: &mut SearchCache) -> Arc<Vec<SearchFi
         .iter()
         .map(|s| {
             Fingerprint::new()
-                .with(config.search.excerpt_length)
+                .with(config.fingerprint)
                 .with((s.url, s.section_title))
-                .with(&s.front.title)
-                .with(&s.front.description)
-                .with(&s.front.taxonomies)
+                .with(s.front_hash)
                 .with(s.rendered.fingerprint)
                 .finish()
         })
@@ -85,17 +87,26 @@ pub(super) fn update(model: &Model, cache: &mut SearchCache) -> Arc<Vec<SearchFi
             },
         )
         .collect();
-    cache.entries = sources
-        .iter()
-        .zip(fingerprints)
-        .zip(&entries)
-        .map(|((source, fingerprint), entry)| {
-            (
-                source.content_path.to_string(),
-                (fingerprint, entry.clone()),
-            )
-        })
-        .collect();
+    // Update the memo in place: after an edit, one entry changes, and
+    // rebuilding a map of every page would cost more than indexing it.
+    for ((source, fingerprint), entry) in sources.iter().zip(fingerprints).zip(&entries) {
+        match cache.entries.get_mut(source.content_path) {
+            Some(known) if Arc::ptr_eq(&known.1, entry) => {}
+            Some(known) => *known = (fingerprint, entry.clone()),
+            None => {
+                cache.entries.insert(
+                    source.content_path.to_string(),
+                    (fingerprint, entry.clone()),
+                );
+            }
+        }
+    }
+    if cache.entries.len() != sources.len() {
+        let current: FastSet<&str> = sources.iter().map(|s| s.content_path).collect();
+        cache
+            .entries
+            .retain(|path, _| current.contains(path.as_str()));
+    }
 
     let facets: Vec<(String, String)> = config
         .search
