@@ -12,6 +12,7 @@
 //! [`serve`] keeps a site in memory for editors: it serves, watches and rebuilds.
 //! [`checks`] is `signposter check`, the editorial linter.
 //! [`search`] builds the static search index the default theme's search uses.
+//! [`progress`] shows a long build's phases as they run.
 //! [`init`] writes a new site from the starter files for `signposter init`.
 //!
 //! [`site::Site`] drives the stages; [`diagnostics`] is how each reports problems.
@@ -31,6 +32,7 @@ pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod publish;
 pub mod search;
 pub mod serve;

@@ -4,12 +4,14 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use signposter::checks::{self, CheckOptions};
 use signposter::date::Date;
 use signposter::diagnostics::{Diagnostics, Palette, Verbosity, render_all};
+use signposter::progress::{BuildProgress, ProgressStyle};
 use signposter::serve::ServeOptions;
 use signposter::site::{self, BuildOptions, SiteOptions, plural};
 
@@ -166,7 +168,22 @@ struct BuildArgs {
     /// Build everything even when nothing has changed since the last build
     #[arg(long)]
     full: bool,
+    /// Show progress: auto shows it once a build runs past a second, as a bar
+    /// on a terminal and as plain lines otherwise
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    progress: ProgressWhen,
 }
+
+/// When `build` shows its progress.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ProgressWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// A build that takes longer than this is long enough to show progress for.
+const LONG_BUILD: Duration = Duration::from_secs(1);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -271,6 +288,19 @@ fn serve(args: ServeArgs, palette: Palette, verbosity: Verbosity) -> ExitCode {
 }
 
 fn build(args: BuildArgs, palette: Palette, verbosity: Verbosity) -> ExitCode {
+    let show_after = match args.progress {
+        _ if verbosity == Verbosity::Quiet => None,
+        ProgressWhen::Never => None,
+        ProgressWhen::Auto => Some(LONG_BUILD),
+        ProgressWhen::Always => Some(Duration::ZERO),
+    };
+    let progress = show_after.map(|after| {
+        BuildProgress::new(
+            Box::new(std::io::stdout()),
+            ProgressStyle::for_stdout(),
+            after,
+        )
+    });
     let options = BuildOptions {
         site: SiteOptions {
             root: args.root,
@@ -280,8 +310,13 @@ fn build(args: BuildArgs, palette: Palette, verbosity: Verbosity) -> ExitCode {
         output: args.output,
         force: args.force,
         full: args.full,
+        progress: progress.as_ref().map(BuildProgress::observer),
     };
-    match site::build(&options) {
+    let built = site::build(&options);
+    if let Some(progress) = progress {
+        progress.finish();
+    }
+    match built {
         Ok(report) => {
             if verbosity == Verbosity::Quiet {
                 return ExitCode::SUCCESS;

@@ -153,6 +153,40 @@ fn site_templates_and_static_files_override_the_theme_by_name() {
     assert_eq!(site.read("public/style.css"), "body { color: red }");
 }
 
+/// Remembers the phases a build announces, in order.
+#[derive(Default)]
+struct PhaseLog(std::sync::Mutex<Vec<String>>);
+
+impl signposter::site::PhaseObserver for PhaseLog {
+    fn started(&self, phase: &'static str) {
+        self.0.lock().unwrap().push(format!("{phase} started"));
+    }
+    fn finished(&self, phase: &'static str, _took: std::time::Duration) {
+        self.0.lock().unwrap().push(format!("{phase} finished"));
+    }
+}
+
+#[test]
+fn a_build_announces_every_phase_in_order_for_the_progress_display() {
+    use signposter::site::{BUILD_PHASES, BuildOptions, Observer, SiteOptions};
+    let site = TestSite::fixture("valid");
+    let log = std::sync::Arc::new(PhaseLog::default());
+    let options = BuildOptions {
+        site: SiteOptions {
+            root: site.root().to_path_buf(),
+            ..SiteOptions::default()
+        },
+        progress: Some(Observer(log.clone())),
+        ..BuildOptions::default()
+    };
+    signposter::site::build(&options).expect("the valid fixture builds");
+    let expected: Vec<String> = BUILD_PHASES
+        .iter()
+        .flat_map(|phase| [format!("{phase} started"), format!("{phase} finished")])
+        .collect();
+    assert_eq!(*log.0.lock().unwrap(), expected);
+}
+
 #[test]
 fn a_site_theme_folder_overrides_the_built_in_theme() {
     let site = TestSite::minimal()

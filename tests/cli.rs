@@ -166,6 +166,37 @@ fn quiet_prints_nothing_on_success_and_verbose_prints_phases() {
 }
 
 #[test]
+fn progress_is_plain_lines_off_a_terminal_and_only_when_a_build_is_long() {
+    let site = TestSite::minimal();
+    let always = site.run(&["build", "--progress", "always"]);
+    always.assert_success();
+    let lines: Vec<&str> = always
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with('['))
+        .collect();
+    let phases: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| line.split_once("] "))
+        .map(|(_, rest)| rest.split_whitespace().next().unwrap_or_default())
+        .collect();
+    assert_eq!(phases, signposter::site::BUILD_PHASES, "{}", always.stdout);
+    assert!(lines[0].starts_with("[ 1/14] config"), "{}", always.stdout);
+    assert!(
+        !always.stdout.contains('\r') && !always.stdout.contains('\x1b'),
+        "no redrawing outside a terminal: {:?}",
+        always.stdout
+    );
+    // A build this small is over long before progress would appear.
+    let auto = site.run(&["build", "--full"]);
+    assert!(!auto.stdout.contains("[ 1/14]"), "{}", auto.stdout);
+    let never = site.run(&["build", "--full", "--progress", "never"]);
+    assert!(!never.stdout.contains("[ 1/14]"), "{}", never.stdout);
+    let quiet = site.run(&["build", "--full", "-q", "--progress", "always"]);
+    assert_eq!(quiet.stdout, "");
+}
+
+#[test]
 fn quiet_check_prints_errors_only() {
     let site = TestSite::minimal().file(
         "content/page.md",

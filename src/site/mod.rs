@@ -43,7 +43,7 @@ pub use render::Rendering;
 type Plan = Vec<(OutputPath, plan::Job)>;
 pub use routes::{Origin, Routes};
 pub use sink::{DiscardSink, MemorySink, Sink};
-pub use timings::{Timings, format_duration};
+pub use timings::{BUILD_PHASES, Observer, PhaseObserver, Timings, format_duration};
 pub use values::Values;
 
 /// The output folder used when neither `--output` nor `output_dir` names one.
@@ -66,6 +66,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// Build even when nothing has changed since the last build.
     pub full: bool,
+    /// Told as each phase starts and finishes, for a progress display.
+    pub progress: Option<Observer>,
 }
 
 /// Everything known about the site's content once it is loaded: what the
@@ -239,11 +241,19 @@ impl Site {
     /// Read and validate everything. Fails only when there is no usable
     /// config; any other problem is recorded in `diagnostics`.
     pub fn load(options: &SiteOptions) -> Result<Site, Diagnostics> {
+        Site::load_observed(options, None)
+    }
+
+    /// [`Site::load`], telling `progress` about each phase as it runs.
+    pub fn load_observed(
+        options: &SiteOptions,
+        progress: Option<Observer>,
+    ) -> Result<Site, Diagnostics> {
         let root = options
             .root
             .canonicalize()
             .unwrap_or_else(|_| options.root.clone());
-        let mut timings = Timings::default();
+        let mut timings = Timings::observed(progress);
         let config = timings.time("config", || load_config(&root, options))?;
         let markdown = MarkdownRenderer::new(&config.markdown);
         let mut site = Site {
@@ -281,12 +291,12 @@ impl Site {
     /// what depends on them is redone. A broken `site.yml` is returned as an
     /// error and the site stays as it was.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<(), Diagnostics> {
-        self.timings = Timings::default();
+        self.timings.reset();
         let touched = Touched::classify(&self.root, changed);
         if touched.config {
-            let start = Instant::now();
+            let phase = self.timings.start("config");
             let config = load_config(&self.root, &self.options)?;
-            self.timings.record("config", start.elapsed());
+            self.timings.finish(phase);
             if config.markdown.smart_punctuation != self.model.config.markdown.smart_punctuation {
                 self.markdown = MarkdownRenderer::new(&config.markdown);
             }
@@ -313,7 +323,7 @@ impl Site {
     }
 
     fn load_theme(&mut self) {
-        let start = Instant::now();
+        let phase = self.timings.start("templates");
         let mut found = Vec::new();
         let theme = match Theme::resolve(&self.root, &self.model.config) {
             Ok(theme) => theme,
@@ -332,7 +342,7 @@ impl Site {
         self.theme = theme;
         self.templates = templates;
         self.theme_diagnostics = found;
-        self.timings.record("templates", start.elapsed());
+        self.timings.finish(phase);
     }
 
     /// Recompute everything from the content on, reusing what is unchanged.
@@ -343,7 +353,7 @@ impl Site {
         let load_options = LoadOptions {
             drafts: self.options.drafts,
         };
-        let start = Instant::now();
+        let phase = self.timings.start("content");
         let (tree, found) = if patched {
             (
                 std::mem::take(&mut self.model.tree),
@@ -353,10 +363,10 @@ impl Site {
             ContentTree::load_cached(&self.root, config, &load_options, &mut self.caches.content)
         };
         self.caches.content_diagnostics = found.clone();
-        self.timings.record("content", start.elapsed());
+        self.timings.finish(phase);
         diagnostics.extend(found);
 
-        let start = Instant::now();
+        let phase = self.timings.start("markdown");
         let addresses = tree.address_fingerprint();
         let addresses_unchanged = addresses == self.caches.addresses;
         self.caches.addresses = addresses;
@@ -367,12 +377,12 @@ impl Site {
             &mut self.caches.markdown,
             addresses_unchanged,
         );
-        self.timings.record("markdown", start.elapsed());
+        self.timings.finish(phase);
         for rendered in pages_md.iter().chain(&sections_md) {
             diagnostics.extend(rendered.diagnostics.iter().cloned());
         }
 
-        let start = Instant::now();
+        let phase = self.timings.start("taxonomies");
         let inputs = Taxonomies::inputs(config, &tree);
         let (taxonomies, found) = match self.caches.taxonomies.take() {
             Some((fingerprint, taxonomies, found)) if fingerprint == inputs => (taxonomies, found),
@@ -383,23 +393,23 @@ impl Site {
         };
         self.caches.taxonomies = Some((inputs, taxonomies.clone(), found.clone()));
         diagnostics.extend(found);
-        self.timings.record("taxonomies", start.elapsed());
-        let start = Instant::now();
+        self.timings.finish(phase);
+        let phase = self.timings.start("related");
         let inputs = taxonomies.fingerprint(&tree, &config.related);
         let related = match self.caches.related.take() {
             Some((fingerprint, related)) if fingerprint == inputs => related,
             _ => Arc::new(related_pages(&tree, &taxonomies, &config.related)),
         };
         self.caches.related = Some((inputs, related.clone()));
-        self.timings.record("related", start.elapsed());
-        let start = Instant::now();
+        self.timings.finish(phase);
+        let phase = self.timings.start("backlinks");
         let inputs = Backlinks::inputs(&tree, &pages_md, &sections_md);
         let backlinks = match self.caches.backlinks.take() {
             Some((fingerprint, backlinks)) if fingerprint == inputs => backlinks,
             _ => Arc::new(Backlinks::build(&tree, &pages_md, &sections_md)),
         };
         self.caches.backlinks = Some((inputs, backlinks.clone()));
-        self.timings.record("backlinks", start.elapsed());
+        self.timings.finish(phase);
 
         let previous = std::mem::replace(&mut self.values, Values::empty());
         let model = &mut self.model;
@@ -409,7 +419,7 @@ impl Site {
         model.taxonomies = taxonomies;
         model.related = related;
         model.backlinks = backlinks;
-        let start = Instant::now();
+        let phase = self.timings.start("values");
         self.values = Values::build(&self.model, Some(previous));
         // Most edits change no page's summary, so the lookup stays as it was.
         let inputs = self.values.lookup_inputs(&self.model);
@@ -419,13 +429,13 @@ impl Site {
         };
         self.caches.lookup = Some((inputs, lookup.clone()));
         self.templates.install(lookup, self.values.site.clone());
-        self.timings.record("values", start.elapsed());
+        self.timings.finish(phase);
 
-        let start = Instant::now();
+        let phase = self.timings.start("search");
         self.search_files = search::update(&self.model, &mut self.caches.search);
-        self.timings.record("search", start.elapsed());
+        self.timings.finish(phase);
 
-        let start = Instant::now();
+        let phase = self.timings.start("routes");
         let inputs = plan::inputs(self);
         match self.caches.plan.take() {
             Some((fingerprint, plan, found)) if fingerprint == inputs => {
@@ -440,7 +450,7 @@ impl Site {
                 self.caches.plan = Some((inputs, self.plan.clone(), found));
             }
         }
-        self.timings.record("routes", start.elapsed());
+        self.timings.finish(phase);
         self.load_diagnostics = diagnostics;
         self.diagnostics = self.load_diagnostics.clone();
     }
@@ -454,12 +464,12 @@ impl Site {
     /// are added to `self.diagnostics`.
     pub fn render(&mut self, sink: &dyn Sink) -> Rendering {
         self.diagnostics = self.load_diagnostics.clone();
-        let start = Instant::now();
+        let phase = self.timings.start("render");
         let rendering = render::render_all(self, sink, &self.caches.outputs);
-        self.timings.record("render", start.elapsed());
-        let start = Instant::now();
+        self.timings.finish(phase);
+        let phase = self.timings.start("links");
         let found = render::check_all_links(self, &rendering);
-        self.timings.record("links", start.elapsed());
+        self.timings.finish(phase);
         self.diagnostics
             .extend(rendering.diagnostics.iter().cloned());
         self.diagnostics.extend(found);
@@ -525,7 +535,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Ok(report);
         }
     }
-    let mut site = Site::load(&options.site)?;
+    let mut site = Site::load_observed(&options.site, options.progress.clone())?;
     let output = site.output_dir(options.output.as_deref());
     let opened = site.timings.time("output", || {
         OutputDir::open(&options.site.root, &output, options.force)
@@ -555,9 +565,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         sections: site.model.tree.sections.len(),
         warnings: render_all(&warnings, Palette::plain()),
     });
-    let commit_start = Instant::now();
+    let phase = site.timings.start("commit");
     let committed = out.commit(&rendering.written, stamp);
-    site.timings.record("commit", commit_start.elapsed());
+    site.timings.finish(phase);
     let kept = match committed {
         Ok(report) => report.kept,
         Err(found) => {

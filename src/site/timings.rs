@@ -1,23 +1,97 @@
-//! How long each build phase took, for `--verbose` and the benchmark.
+//! How long each build phase took, for `--verbose` and the benchmark, and
+//! who is told as phases start and finish (the progress display).
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The phases of a full `signposter build`, in the order they run. A
+/// rebuild in `serve` runs a subset of them.
+pub const BUILD_PHASES: &[&str] = &[
+    "config",
+    "templates",
+    "content",
+    "markdown",
+    "taxonomies",
+    "related",
+    "backlinks",
+    "values",
+    "search",
+    "routes",
+    "output",
+    "render",
+    "links",
+    "commit",
+];
+
+/// Told as each build phase starts and finishes. Called from the thread
+/// running the build, never from the parallel workers inside a phase.
+pub trait PhaseObserver: Send + Sync {
+    fn started(&self, phase: &'static str);
+    fn finished(&self, phase: &'static str, took: Duration);
+}
+
+/// A shared [`PhaseObserver`], cheap to clone into options.
+#[derive(Clone)]
+pub struct Observer(pub Arc<dyn PhaseObserver>);
+
+impl fmt::Debug for Observer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Observer")
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
     phases: Vec<(&'static str, Duration)>,
+    observer: Option<Observer>,
+}
+
+/// A phase under way; hand it back to [`Timings::finish`].
+#[must_use = "a started phase is only recorded by Timings::finish"]
+pub struct StartedPhase {
+    phase: &'static str,
+    at: Instant,
 }
 
 impl Timings {
-    /// Run `work` and record its duration under `phase`.
-    pub fn time<T>(&mut self, phase: &'static str, work: impl FnOnce() -> T) -> T {
-        let start = Instant::now();
-        let result = work();
-        self.phases.push((phase, start.elapsed()));
-        result
+    /// Timings that also tell `observer` about every phase.
+    pub fn observed(observer: Option<Observer>) -> Self {
+        Timings {
+            phases: Vec::new(),
+            observer,
+        }
     }
 
-    pub fn record(&mut self, phase: &'static str, duration: Duration) {
-        self.phases.push((phase, duration));
+    /// Forget the recorded phases (for the next rebuild), keeping the observer.
+    pub fn reset(&mut self) {
+        self.phases.clear();
+    }
+
+    pub fn start(&self, phase: &'static str) -> StartedPhase {
+        if let Some(Observer(observer)) = &self.observer {
+            observer.started(phase);
+        }
+        StartedPhase {
+            phase,
+            at: Instant::now(),
+        }
+    }
+
+    pub fn finish(&mut self, started: StartedPhase) {
+        let took = started.at.elapsed();
+        self.phases.push((started.phase, took));
+        if let Some(Observer(observer)) = &self.observer {
+            observer.finished(started.phase, took);
+        }
+    }
+
+    /// Run `work` and record its duration under `phase`.
+    pub fn time<T>(&mut self, phase: &'static str, work: impl FnOnce() -> T) -> T {
+        let started = self.start(phase);
+        let result = work();
+        self.finish(started);
+        result
     }
 
     pub fn phases(&self) -> &[(&'static str, Duration)] {
@@ -52,6 +126,39 @@ pub fn format_duration(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Default)]
+    struct Recorder(std::sync::Mutex<Vec<String>>);
+
+    impl PhaseObserver for Recorder {
+        fn started(&self, phase: &'static str) {
+            self.0.lock().unwrap().push(format!("start {phase}"));
+        }
+        fn finished(&self, phase: &'static str, _took: Duration) {
+            self.0.lock().unwrap().push(format!("finish {phase}"));
+        }
+    }
+
+    #[test]
+    fn observer_hears_each_phase_start_and_finish_and_survives_reset() {
+        let recorder = Arc::new(Recorder::default());
+        let mut timings = Timings::observed(Some(Observer(recorder.clone())));
+        let phase = timings.start("content");
+        timings.finish(phase);
+        timings.reset();
+        assert!(timings.phases().is_empty());
+        assert_eq!(timings.time("render", || 7), 7);
+        assert_eq!(timings.phases().len(), 1);
+        assert_eq!(
+            *recorder.0.lock().unwrap(),
+            [
+                "start content",
+                "finish content",
+                "start render",
+                "finish render"
+            ]
+        );
+    }
 
     #[test]
     fn formats_durations_readably() {
