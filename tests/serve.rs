@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::io::Write;
 use std::time::Duration;
 
 use common::TestSite;
@@ -275,4 +276,179 @@ fn a_site_with_errors_still_starts_and_shows_them() {
     site.write("content/guide/a.md", b"---\ntitle: Fixed\n---\nNow fine.\n");
     events.wait_for("ok", |_| true);
     assert!(server.get("/guide/a/").body.contains("Now fine."));
+}
+
+#[test]
+fn thousands_of_concurrent_connections_are_bounded() {
+    const CLIENTS: usize = 2000;
+    // This test needs more sockets than the usual limit of 1024 files.
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    limit.rlim_cur = limit.rlim_max.min(8192);
+    unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
+    let clients = (limit.rlim_cur as usize).saturating_sub(200).min(CLIENTS);
+    assert!(clients >= 1000, "only {clients} sockets allowed");
+
+    let site = site();
+    let server = ServeProcess::start(site.root(), &[]);
+    let baseline = server.open_files();
+    let address: std::net::SocketAddr = server.address.parse().unwrap();
+    let mut held = Vec::new();
+    let mut refused_in_a_row = 0;
+    while held.len() < clients && refused_in_a_row < 10 {
+        // Past the bound, connections wait in the kernel's queue, and once
+        // that is full a connection attempt waits until it times out.
+        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200)) {
+            Ok(mut stream) => {
+                refused_in_a_row = 0;
+                // Half a request that never finishes: a slow client.
+                let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n");
+                held.push(stream);
+            }
+            Err(_) => refused_in_a_row += 1,
+        }
+    }
+    assert!(held.len() > 256, "only {} connections made", held.len());
+    std::thread::sleep(Duration::from_millis(500));
+    let open = server.open_files();
+    assert!(
+        open <= baseline + 256 + 16,
+        "{} clients held {} server files (baseline {baseline})",
+        held.len(),
+        open - baseline
+    );
+    drop(held);
+    // Once they go, the preview answers again at once.
+    let deadline = std::time::Instant::now() + common::serve::PATIENCE;
+    loop {
+        if server.get("/guide/a/").status == 200 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server stopped answering"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A tiny deterministic generator, so a failing storm can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+#[test]
+fn a_storm_of_saves_deletes_and_renames_ends_equal_to_a_clean_build() {
+    let site = site().file("content/storm/_index.md", "---\ntitle: Storm\n---\n");
+    site.build().assert_success();
+    let mut server = ServeProcess::start(site.root(), &[]);
+    let mut random = Lcg(2026);
+    let page = |n: usize| format!("content/storm/p{n}.md");
+    let mut ever = std::collections::BTreeSet::new();
+    for op in 0..3000 {
+        let n = random.below(40);
+        ever.insert(n);
+        match random.below(6) {
+            0..=2 => site.write(
+                &page(n),
+                format!(
+                    "---\ntitle: Page {n}\ntopics: [T{}]\n---\nSave {op}, linking [home](/).\n",
+                    op % 7
+                )
+                .as_bytes(),
+            ),
+            3 => {
+                let _ = std::fs::remove_file(site.path(&page(n)));
+            }
+            4 => {
+                let to = random.below(40);
+                ever.insert(to);
+                let _ = std::fs::rename(site.path(&page(n)), site.path(&page(to)));
+            }
+            _ => {
+                let _ = std::fs::remove_dir_all(site.path("content/storm/sub"));
+                site.write("content/storm/sub/_index.md", b"---\ntitle: Sub\n---\n");
+                site.write(
+                    "content/storm/sub/inner.md",
+                    format!("---\ntitle: Inner\n---\nInner {op}.\n").as_bytes(),
+                );
+            }
+        }
+        match op {
+            // A folder deleted while its pages are being rebuilt.
+            1000 | 2000 => {
+                for k in 0..30 {
+                    site.write(
+                        &format!("content/burst/b{k}.md"),
+                        format!("---\ntitle: Burst {k}\n---\nBurst.\n").as_bytes(),
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(random.below(60) as u64));
+                let _ = std::fs::remove_dir_all(site.path("content/burst"));
+            }
+            // The output folder deleted by hand.
+            1500 => std::fs::remove_dir_all(site.path("public")).unwrap(),
+            _ => {}
+        }
+    }
+    // A last save to wait for: once it is served, everything before it is in.
+    site.write(
+        "content/storm/last.md",
+        b"---\ntitle: Last\n---\nThe storm is over.\n",
+    );
+    let deadline = std::time::Instant::now() + common::serve::PATIENCE;
+    while !server
+        .get("/storm/last/")
+        .body
+        .contains("The storm is over.")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the last save never showed up"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(server.is_running(), "serve kept running");
+    assert!(
+        !site.exists("public"),
+        "serve never writes the output folder"
+    );
+
+    // The served site equals a clean build of what is now on disk.
+    let base = server.base.clone();
+    site.run(&["build", "--base-url", &base, "--output", "clean"])
+        .assert_success();
+    let clean = site.snapshot_tree("clean");
+    let tag = "<script src=\"/__signposter/live.js\" defer></script>";
+    for (path, (bytes, _)) in &clean {
+        if path.starts_with(".signposter") {
+            continue;
+        }
+        let url = format!("/{}", path.trim_end_matches("index.html"));
+        let reply = server.get(&url);
+        assert_eq!(reply.status, 200, "{url}");
+        let served = reply.body.replace(tag, "");
+        assert!(
+            served == String::from_utf8_lossy(bytes),
+            "{url} differs from a clean build"
+        );
+    }
+    for n in ever {
+        if !site.exists(&page(n)) {
+            assert_eq!(server.get(&format!("/storm/p{n}/")).status, 404, "p{n}");
+        }
+    }
+    assert_eq!(server.get("/burst/b1/").status, 404);
 }

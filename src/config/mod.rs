@@ -60,6 +60,9 @@ pub struct TaxonomyConfig {
 #[derive(Debug, Clone, Serialize)]
 pub struct MarkdownConfig {
     pub smart_punctuation: bool,
+    /// Pass editors' raw HTML through (the default: editors are trusted).
+    /// Off, it is shown as text and script links are disarmed.
+    pub unsafe_html: bool,
     /// Syntax highlighting theme for light mode.
     pub highlight_theme: String,
     /// Syntax highlighting theme used when the reader prefers a dark scheme.
@@ -70,6 +73,7 @@ impl Default for MarkdownConfig {
     fn default() -> Self {
         MarkdownConfig {
             smart_punctuation: true,
+            unsafe_html: true,
             highlight_theme: "InspiredGitHub".into(),
             highlight_theme_dark: "base16-ocean.dark".into(),
         }
@@ -172,6 +176,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
 const SEARCH_KEYS: &[&str] = &["enabled", "facets", "excerpt_length"];
 const MARKDOWN_KEYS: &[&str] = &[
     "smart_punctuation",
+    "unsafe_html",
     "highlight_theme",
     "highlight_theme_dark",
 ];
@@ -320,6 +325,9 @@ fn read_markdown(fields: &mut Fields<'_>) -> MarkdownConfig {
     if let Some(mut md) = fields.child("markdown") {
         if let Some(smart) = md.optional("smart_punctuation") {
             config.smart_punctuation = smart;
+        }
+        if let Some(unsafe_html) = md.optional("unsafe_html") {
+            config.unsafe_html = unsafe_html;
         }
         if let Some(theme) = md.optional("highlight_theme") {
             config.highlight_theme = theme;

@@ -718,9 +718,9 @@ fn parse_file(config: &Config, file: &SourceFile, kind: Kind, schema: Option<&st
         source_hash,
         front_hash: source_hash,
     };
-    let bytes = match std::fs::read(&file.abs) {
+    let bytes = match source::read(&file.abs, &file.display_path) {
         Ok(bytes) => bytes,
-        Err(error) => return failed(vec![source::io_error(&file.display_path, &error)], 0),
+        Err(diagnostic) => return failed(vec![diagnostic], 0),
     };
     let source_hash = hash_bytes(&bytes);
     let text = match source::decode(bytes, &file.display_path) {

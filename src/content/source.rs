@@ -1,6 +1,7 @@
-//! Reading a content file as text: binary, invalid UTF-8, empty files and
-//! unreadable files become located errors; a BOM and CRLF endings are accepted.
+//! Reading a content file as text: binary, invalid UTF-8, empty, oversized
+//! and unreadable files become located errors; a BOM and CRLF endings are accepted.
 
+use std::io::Read;
 use std::path::Path;
 
 use crate::diagnostics::{Code, Diagnostic, Location, line_col, line_text};
@@ -18,6 +19,36 @@ pub fn io_error(display: &Path, error: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Code::Io, format!("cannot read file: {error}"))
         .in_file(display)
         .maybe_hint(hint)
+}
+
+/// The largest content file signposter reads: far beyond any page a reader
+/// could use, and small enough that a stray export or log file cannot
+/// exhaust memory.
+pub const MAX_SOURCE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Read a content file, refusing one over [`MAX_SOURCE_BYTES`] without
+/// reading more than that (it may still be growing).
+pub fn read(path: &Path, display: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let file = std::fs::File::open(path).map_err(|e| io_error(display, &e))?;
+    let expected = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected.min(MAX_SOURCE_BYTES + 1) as usize);
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(display, &e))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        let size = expected.max(bytes.len() as u64);
+        return Err(Diagnostic::error(
+            Code::FileTooLarge,
+            format!(
+                "the file is {:.0} MB; signposter reads content files up to {} MB",
+                size as f64 / 1_000_000.0,
+                MAX_SOURCE_BYTES / (1024 * 1024)
+            ),
+        )
+        .in_file(display)
+        .hint("split it into several pages, or move it to static/ to publish it as a download"));
+    }
+    Ok(bytes)
 }
 
 /// Turn raw bytes into text, or say exactly why they are not text.

@@ -42,6 +42,8 @@ pub enum Code {
     Io,
     /// A content file is not valid UTF-8.
     InvalidUtf8,
+    /// A content file is larger than signposter reads.
+    FileTooLarge,
     /// A `.md` file holds binary data.
     BinaryFile,
     /// A content file is empty.
@@ -127,6 +129,7 @@ impl Code {
         Code::InvalidUtf8,
         Code::BinaryFile,
         Code::EmptyFile,
+        Code::FileTooLarge,
         Code::MissingFrontMatter,
         Code::UnclosedFrontMatter,
         Code::YamlSyntax,
@@ -177,6 +180,7 @@ impl Code {
             Code::InvalidUtf8 => "invalid-utf8",
             Code::BinaryFile => "binary-file",
             Code::EmptyFile => "empty-file",
+            Code::FileTooLarge => "file-too-large",
             Code::MissingFrontMatter => "missing-front-matter",
             Code::UnclosedFrontMatter => "unclosed-front-matter",
             Code::YamlSyntax => "yaml-syntax",
@@ -525,6 +529,7 @@ mod tests {
             | Code::InvalidUtf8
             | Code::BinaryFile
             | Code::EmptyFile
+            | Code::FileTooLarge
             | Code::MissingFrontMatter
             | Code::UnclosedFrontMatter
             | Code::YamlSyntax

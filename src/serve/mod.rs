@@ -4,6 +4,7 @@
 //! The output folder is never touched: the site is served from memory. A
 //! failed rebuild keeps the last good site and shows its errors over the page.
 
+mod connections;
 mod server;
 mod session;
 mod state;
@@ -164,7 +165,11 @@ pub fn serve(options: ServeOptions, palette: Palette) -> Result<(), ServeError> 
         .build()?;
     runtime.block_on(async move {
         listener.set_nonblocking(true)?;
-        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let listener = connections::BoundedListener::new(
+            tokio::net::TcpListener::from_std(listener)?,
+            connections::MAX_CONNECTIONS,
+            connections::IDLE_TIMEOUT,
+        );
         let stopping = live.clone();
         axum::serve(listener, server::router(live))
             .with_graceful_shutdown(async move {

@@ -297,7 +297,9 @@ impl Site {
             let phase = self.timings.start("config");
             let config = load_config(&self.root, &self.options)?;
             self.timings.finish(phase);
-            if config.markdown.smart_punctuation != self.model.config.markdown.smart_punctuation {
+            let (new, old) = (&config.markdown, &self.model.config.markdown);
+            if (new.smart_punctuation, new.unsafe_html) != (old.smart_punctuation, old.unsafe_html)
+            {
                 self.markdown = MarkdownRenderer::new(&config.markdown);
             }
             self.model.config = config;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+pub mod limits;
 pub mod serve;
 
 /// Runs a prepared command without colour, with nothing on standard input.

@@ -93,6 +93,18 @@ impl ServeProcess {
         EventStream::connect(&self.address)
     }
 
+    /// Whether the server process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// How many files the server process holds open (sockets included).
+    pub fn open_files(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
+            .map(|entries| entries.count())
+            .unwrap_or(0)
+    }
+
     pub fn printed(&self) -> String {
         self.output.lock().unwrap().join("\n")
     }

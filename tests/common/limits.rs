@@ -1,0 +1,172 @@
+//! Running the binary under resource limits: CPU seconds enforced by the
+//! kernel, a wall-clock watchdog, and the peak memory read back afterwards,
+//! so a test of hostile input fails when a change makes it slow or greedy.
+
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::{Run, TestSite};
+
+/// What a run may use before it counts as a failure.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// CPU time across all threads; the kernel kills the process past it.
+    pub cpu_seconds: u64,
+    /// Wall time; a watchdog kills the process past it.
+    pub wall: Duration,
+    /// Peak resident memory, checked after the run.
+    pub memory_mib: u64,
+    /// The largest file the process may write: a write past it fails as
+    /// it would on a full disk (`EFBIG`), a fault without any test hook.
+    pub file_bytes: Option<u64>,
+}
+
+/// A run and what it used.
+pub struct Measured {
+    pub run: Run,
+    pub peak_mib: u64,
+    pub wall: Duration,
+}
+
+impl Measured {
+    /// Fail unless the run stayed within `limits`.
+    pub fn assert_within(&self, limits: Limits) -> &Self {
+        assert!(
+            self.run.code >= 0,
+            "killed (over {} CPU s or {:?} wall?) after {:?}\n{}",
+            limits.cpu_seconds,
+            limits.wall,
+            self.wall,
+            self.run.stderr
+        );
+        assert!(
+            self.peak_mib <= limits.memory_mib,
+            "peak memory {} MiB over the limit of {} MiB",
+            self.peak_mib,
+            limits.memory_mib
+        );
+        self
+    }
+}
+
+impl TestSite {
+    /// Run `signposter <args> --root <site>` under `limits`. With
+    /// `unprivileged`, a root test process runs it as `nobody`, for whom
+    /// file permissions apply.
+    pub fn run_measured(&self, args: &[&str], limits: Limits, unprivileged: bool) -> Measured {
+        let binary = assert_cmd::cargo::cargo_bin("signposter");
+        let mut command = Command::new(binary);
+        command
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let drop_to_nobody = unprivileged && running_as_root();
+        if drop_to_nobody {
+            give_to_nobody(self.root());
+        }
+        let cpu = limits.cpu_seconds;
+        let file_bytes = limits.file_bytes;
+        // SAFETY: between fork and exec only async-signal-safe calls are made.
+        unsafe {
+            command.pre_exec(move || {
+                let limit = libc::rlimit {
+                    rlim_cur: cpu,
+                    rlim_max: cpu + 5,
+                };
+                if libc::setrlimit(libc::RLIMIT_CPU, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if let Some(bytes) = file_bytes {
+                    let limit = libc::rlimit {
+                        rlim_cur: bytes,
+                        rlim_max: bytes,
+                    };
+                    // Ignored, SIGXFSZ turns an oversized write into an error
+                    // the build must handle, instead of killing it.
+                    if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0
+                        || libc::signal(libc::SIGXFSZ, libc::SIG_IGN) == libc::SIG_ERR
+                    {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                if drop_to_nobody && (libc::setgid(NOBODY) != 0 || libc::setuid(NOBODY) != 0) {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let start = Instant::now();
+        // Reaped below by wait4, which also reports the child's peak memory.
+        #[allow(clippy::zombie_processes)]
+        let mut child = command.spawn().expect("start signposter");
+        let pid = child.id() as libc::pid_t;
+        let stdout = drain(child.stdout.take().unwrap());
+        let stderr = drain(child.stderr.take().unwrap());
+        let (finished, watched) = mpsc::channel::<()>();
+        let wall = limits.wall;
+        let watchdog = std::thread::spawn(move || {
+            if watched.recv_timeout(wall).is_err() {
+                // SAFETY: the child has not been reaped yet, so the pid is still ours.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            }
+        });
+        let mut status = 0;
+        // SAFETY: plain FFI out-parameters.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        assert_eq!(reaped, pid, "wait4 failed");
+        let elapsed = start.elapsed();
+        let _ = finished.send(());
+        watchdog.join().unwrap();
+        let code = if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        };
+        Measured {
+            run: Run {
+                code,
+                stdout: stdout.join().unwrap(),
+                stderr: stderr.join().unwrap(),
+            },
+            // Linux reports ru_maxrss in KiB.
+            peak_mib: usage.ru_maxrss as u64 / 1024,
+            wall: elapsed,
+        }
+    }
+}
+
+const NOBODY: libc::uid_t = 65534;
+
+pub fn running_as_root() -> bool {
+    // SAFETY: no arguments, no failure mode.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Hand the site to `nobody`, keeping each file's mode.
+fn give_to_nobody(root: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    for entry in walkdir::WalkDir::new(root).follow_links(false) {
+        let entry = entry.unwrap();
+        let path = std::ffi::CString::new(entry.path().as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        let changed = unsafe { libc::lchown(path.as_ptr(), NOBODY, NOBODY) };
+        assert_eq!(changed, 0, "chown {}", entry.path().display());
+    }
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
