@@ -201,6 +201,18 @@ pub struct ParsedFile {
     front_hash: u64,
 }
 
+impl ParsedFile {
+    /// What was wrong with the file, if anything.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The front matter, when it could be read.
+    pub fn front(&self) -> Option<&FrontMatter> {
+        self.front.as_deref()
+    }
+}
+
 /// How a file was parsed: the same bytes parse differently as a page or a
 /// section, or under another schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -710,28 +722,46 @@ impl ContentTree {
 
 /// Read and parse one content file.
 fn parse_file(config: &Config, file: &SourceFile, kind: Kind, schema: Option<&str>) -> ParsedFile {
-    let failed = |diagnostics, source_hash| ParsedFile {
-        front: None,
-        body: Arc::from(""),
-        body_line: 1,
-        diagnostics,
-        source_hash,
-        front_hash: source_hash,
-    };
-    let bytes = match source::read(&file.abs, &file.display_path) {
-        Ok(bytes) => bytes,
-        Err(diagnostic) => return failed(vec![diagnostic], 0),
-    };
+    match source::read(&file.abs, &file.display_path) {
+        Ok(bytes) => parse_source(config, bytes, &file.display_path, kind, schema),
+        Err(diagnostic) => ParsedFile::failed(vec![diagnostic], 0),
+    }
+}
+
+impl ParsedFile {
+    fn failed(diagnostics: Vec<Diagnostic>, source_hash: u64) -> ParsedFile {
+        ParsedFile {
+            front: None,
+            body: Arc::from(""),
+            body_line: 1,
+            diagnostics,
+            source_hash,
+            front_hash: source_hash,
+        }
+    }
+}
+
+/// Parse the bytes of a content file: decode, split off the front matter,
+/// read it against `schema`. Every problem becomes a located diagnostic;
+/// no input makes this panic (it is fuzzed).
+pub fn parse_source(
+    config: &Config,
+    bytes: Vec<u8>,
+    display_path: &Path,
+    kind: Kind,
+    schema: Option<&str>,
+) -> ParsedFile {
+    let failed = ParsedFile::failed;
     let source_hash = hash_bytes(&bytes);
-    let text = match source::decode(bytes, &file.display_path) {
+    let text = match source::decode(bytes, display_path) {
         Ok(text) => text,
         Err(d) => return failed(vec![d], source_hash),
     };
-    let split = match front_matter::split(&text, &file.display_path) {
+    let split = match front_matter::split(&text, display_path) {
         Ok(split) => split,
         Err(d) => return failed(vec![d], source_hash),
     };
-    let doc = match Document::parse(&file.display_path, split.yaml, split.yaml_line) {
+    let doc = match Document::parse(display_path, split.yaml, split.yaml_line) {
         Ok(doc) => doc,
         Err(d) => return failed(vec![d], source_hash),
     };
