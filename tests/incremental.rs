@@ -24,6 +24,7 @@ impl Script {
             root: root.clone(),
             drafts: false,
             base_url: None,
+            without_search_index: false,
         };
         let (session, first) = Session::start(&options).unwrap();
         assert!(

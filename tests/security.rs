@@ -196,3 +196,35 @@ fn between(text: &str, start: &str, end: &str) -> String {
     let to = text[from..].find(end).map_or(text.len(), |at| from + at);
     text[from..to].to_string()
 }
+
+#[test]
+fn no_slug_alias_or_link_reaches_outside_the_output_folder() {
+    let site = TestSite::minimal()
+        .file(
+            "content/a.md",
+            "---\ntitle: A\nslug: \"..\\\\..\\\\escaped-backslash\"\n---\nA.\n",
+        )
+        .file(
+            "content/b.md",
+            "---\ntitle: B\naliases: [\"/../../../escaped-alias/\", \"..%2f..%2fescaped-encoded/\", \"/\\\\..\\\\escaped-back/\"]\n---\nB.\n",
+        )
+        .file("content/c.md", "---\ntitle: C\nslug: /../../escaped-absolute\n---\nC.\n")
+        .file(
+            "content/d.md",
+            "---\ntitle: D\n---\n[passwords](../../../../../../etc/passwd.md) and [config](../../site.yml).\n",
+        );
+    let run = site.run(&["build", "--output", "deep/public"]);
+    run.assert_failure(1)
+        .assert_stderr_contains("content/a.md:3:7: error[invalid-path]")
+        .assert_stderr_contains("content/b.md:3:")
+        .assert_stderr_contains("content/c.md:3:7: error[invalid-path]")
+        .assert_stderr_contains("content/d.md:4:1: error[broken-link]");
+    // Nothing was written anywhere: not outside, and not a half-built site.
+    let escaped: Vec<String> = walkdir::WalkDir::new(site.root())
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|entry| entry.path().display().to_string())
+        .filter(|path| path.contains("escaped") || path.contains("deep"))
+        .collect();
+    assert!(escaped.is_empty(), "{escaped:?}");
+}

@@ -36,6 +36,9 @@ pub struct OutputDir {
     leftover: PathBuf,
     /// How the output folder is named in messages.
     display: PathBuf,
+    /// Folders made to hold the staging folder, outermost first; a build
+    /// that fails removes them again (if still empty).
+    made_parents: Vec<PathBuf>,
     committed: bool,
 }
 
@@ -92,17 +95,28 @@ impl OutputDir {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        let made_parents: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|folder| !folder.exists())
+            .map(Path::to_path_buf)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         fs::create_dir_all(&parent)
             .map_err(|e| io_error(&format!("cannot create {}", parent.display()), &e))?;
         let staging = parent.join(format!(".{name}.staging"));
         let leftover = parent.join(format!(".{name}.old"));
-        clean_leftover(&leftover)?;
-        claim_staging(&staging)?;
+        if let Err(refused) = clean_leftover(&leftover).and_then(|()| claim_staging(&staging)) {
+            remove_empty_folders(&made_parents);
+            return Err(refused);
+        }
         Ok(OutputDir {
             target,
             staging,
             leftover,
             display,
+            made_parents,
             committed: false,
         })
     }
@@ -286,7 +300,16 @@ impl Drop for OutputDir {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.staging);
+            remove_empty_folders(&self.made_parents);
         }
+    }
+}
+
+/// Remove folders this build made, innermost first, keeping any that
+/// something else has put a file in since.
+fn remove_empty_folders(outermost_first: &[PathBuf]) {
+    for folder in outermost_first.iter().rev() {
+        let _ = fs::remove_dir(folder);
     }
 }
 

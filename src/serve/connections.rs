@@ -84,13 +84,24 @@ impl BoundedStream {
         self.idle.as_mut().reset(deadline);
     }
 
-    fn timed_out(&mut self, cx: &mut Context<'_>) -> bool {
-        self.idle.as_mut().poll(cx).is_ready()
+    /// Pass on what the socket said, restarting the idle clock when it
+    /// moved data and failing the connection once the clock has run out.
+    fn track<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        match polled {
+            Poll::Ready(result) => {
+                self.active();
+                Poll::Ready(result)
+            }
+            Poll::Pending if self.idle.as_mut().poll(cx).is_ready() => Poll::Ready(Err(
+                io::Error::new(io::ErrorKind::TimedOut, "connection idle for too long"),
+            )),
+            Poll::Pending => Poll::Pending,
+        }
     }
-}
-
-fn idle_error() -> io::Error {
-    io::Error::new(io::ErrorKind::TimedOut, "connection idle for too long")
 }
 
 impl AsyncRead for BoundedStream {
@@ -100,17 +111,8 @@ impl AsyncRead for BoundedStream {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        let before = buf.filled().len();
-        match Pin::new(&mut this.stream).poll_read(cx, buf) {
-            Poll::Ready(result) => {
-                if buf.filled().len() > before {
-                    this.active();
-                }
-                Poll::Ready(result)
-            }
-            Poll::Pending if this.timed_out(cx) => Poll::Ready(Err(idle_error())),
-            Poll::Pending => Poll::Pending,
-        }
+        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
+        this.track(cx, polled)
     }
 }
 
@@ -121,14 +123,8 @@ impl AsyncWrite for BoundedStream {
         bytes: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.stream).poll_write(cx, bytes) {
-            Poll::Ready(result) => {
-                this.active();
-                Poll::Ready(result)
-            }
-            Poll::Pending if this.timed_out(cx) => Poll::Ready(Err(idle_error())),
-            Poll::Pending => Poll::Pending,
-        }
+        let polled = Pin::new(&mut this.stream).poll_write(cx, bytes);
+        this.track(cx, polled)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -145,14 +141,8 @@ impl AsyncWrite for BoundedStream {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.stream).poll_write_vectored(cx, bufs) {
-            Poll::Ready(result) => {
-                this.active();
-                Poll::Ready(result)
-            }
-            Poll::Pending if this.timed_out(cx) => Poll::Ready(Err(idle_error())),
-            Poll::Pending => Poll::Pending,
-        }
+        let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.track(cx, polled)
     }
 
     fn is_write_vectored(&self) -> bool {

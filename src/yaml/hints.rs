@@ -90,7 +90,7 @@ pub fn for_line(line: &str) -> Option<String> {
     }
     let quoted = format!(
         "{}: \"{}\"",
-        &trimmed[..key.width],
+        &trimmed[..key.end],
         value.replace('\\', "\\\\").replace('"', "\\\"")
     );
     if value.contains(": ") || value.ends_with(':') {
@@ -112,6 +112,22 @@ pub fn for_line(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fuzz_crash_non_ascii_key_with_a_colon_in_its_value() {
+        // Found by the front_matter fuzz target: the key's width in
+        // characters was used as a byte index, so a key holding a
+        // multi-byte character (here an invisible U+FEFF) panicked.
+        assert_eq!(
+            for_line("t\u{feff}e: A: b").unwrap(),
+            "a value that contains `: ` must be in quotes: `t\u{feff}e: \"A: b\"`"
+        );
+        assert!(
+            for_line("thème: Soins: santé")
+                .unwrap()
+                .contains("`thème: \"Soins: santé\"`")
+        );
+    }
 
     #[test]
     fn suggests_quoting_a_value_with_a_colon() {

@@ -125,11 +125,13 @@ impl KeyIndex {
     }
 }
 
-/// A key at the start of `rest`: its name, width as written, and the byte
-/// index of its colon.
+/// A key at the start of `rest`: its name, its width as written (in
+/// characters, for underlining), where it ends (in bytes, for slicing), and
+/// the byte index of its colon.
 pub(crate) struct ParsedKey {
     pub name: String,
     pub width: usize,
+    pub end: usize,
     pub colon: usize,
 }
 
@@ -179,6 +181,7 @@ pub(crate) fn parse_key(rest: &str) -> Option<ParsedKey> {
         && (rest.len() == colon + 1 || rest[colon + 1..].starts_with([' ', '\t']));
     is_key.then(|| ParsedKey {
         width: rest[..end].chars().count(),
+        end,
         name,
         colon,
     })
