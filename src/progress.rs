@@ -52,6 +52,10 @@ struct Shared {
 #[derive(Default)]
 struct State {
     current: Option<&'static str>,
+    /// When the current phase started.
+    current_since: Option<Instant>,
+    /// Whether the current phase has been announced as still running.
+    announced: bool,
     finished: Vec<(&'static str, Duration)>,
     /// How many of `finished` have been printed as lines.
     printed: usize,
@@ -61,6 +65,9 @@ struct State {
 
 const BAR_WIDTH: usize = 24;
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
+/// In plain lines, a phase still running after this long is announced, so a
+/// CI log never goes quiet without saying what is under way.
+const LONG_PHASE: Duration = Duration::from_secs(2);
 
 impl BuildProgress {
     pub fn new(out: Box<dyn Write + Send>, style: ProgressStyle, show_after: Duration) -> Self {
@@ -72,17 +79,15 @@ impl BuildProgress {
             state: Mutex::new(State::default()),
             done: AtomicBool::new(false),
         });
-        // A long phase starts no new one, so the bar needs its own clock to
-        // appear (and its elapsed time to move) while the phase runs.
-        let redraw = (style == ProgressStyle::Bar).then(|| {
-            let shared = shared.clone();
-            std::thread::spawn(move || {
-                while !shared.done.load(Ordering::Acquire) {
-                    std::thread::park_timeout(REDRAW_EVERY);
-                    shared.show();
-                }
-            })
-        });
+        // A long phase starts no new one, so progress needs its own clock to
+        // appear (and the bar's elapsed time to move) while the phase runs.
+        let clock = shared.clone();
+        let redraw = Some(std::thread::spawn(move || {
+            while !clock.done.load(Ordering::Acquire) {
+                std::thread::park_timeout(REDRAW_EVERY);
+                clock.show();
+            }
+        }));
         BuildProgress { shared, redraw }
     }
 
@@ -119,7 +124,12 @@ impl Drop for BuildProgress {
 
 impl PhaseObserver for Shared {
     fn started(&self, phase: &'static str) {
-        lock(&self.state).current = Some(phase);
+        {
+            let mut state = lock(&self.state);
+            state.current = Some(phase);
+            state.current_since = Some(Instant::now());
+            state.announced = false;
+        }
         self.show();
     }
 
@@ -154,6 +164,18 @@ impl Shared {
                     );
                 }
                 state.printed = state.finished.len();
+                let running_long = state
+                    .current_since
+                    .is_some_and(|since| since.elapsed() >= LONG_PHASE);
+                if let (Some(phase), false, true) = (state.current, state.announced, running_long) {
+                    let _ = writeln!(
+                        out,
+                        "[{:>2}/{}] {phase:<10} running…",
+                        step_of(phase),
+                        BUILD_PHASES.len()
+                    );
+                    state.announced = true;
+                }
             }
             ProgressStyle::Bar => {
                 let phase = state
@@ -238,6 +260,27 @@ mod tests {
         assert_eq!(
             captured.text(),
             "[ 1/14] config     12 ms\n[ 4/14] markdown   12 ms\n[14/14] commit     12 ms\n"
+        );
+    }
+
+    #[test]
+    fn lines_announce_a_phase_that_runs_long() {
+        let captured = Captured::default();
+        let progress = BuildProgress::new(
+            Box::new(captured.clone()),
+            ProgressStyle::Lines,
+            Duration::ZERO,
+        );
+        let Observer(observer) = progress.observer();
+        observer.started("render");
+        // The progress clock notices the phase has run long, without any
+        // event from the build.
+        std::thread::sleep(LONG_PHASE + Duration::from_millis(400));
+        observer.finished("render", LONG_PHASE);
+        progress.finish();
+        assert_eq!(
+            captured.text(),
+            "[12/14] render     running…\n[12/14] render     2.00 s\n"
         );
     }
 

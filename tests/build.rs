@@ -545,30 +545,3 @@ fn titles_are_escaped_in_templates() {
     assert!(!html.contains("<script>alert(1)"));
     assert!(html.contains("&lt;script&gt;alert(1)"));
 }
-
-#[test]
-fn check_leaves_out_the_search_index_it_would_never_write() {
-    use signposter::site::{Site, SiteOptions};
-    let site = TestSite::fixture("valid");
-    let options = SiteOptions {
-        root: site.root().to_path_buf(),
-        ..SiteOptions::default()
-    };
-    let has_index = |site: &Site| {
-        site.output_paths()
-            .any(|path| path.as_str() == "search/index.json")
-    };
-    assert!(has_index(&Site::load(&options).unwrap()));
-    let for_check = SiteOptions {
-        without_search_index: true,
-        ..options
-    };
-    assert!(!has_index(&Site::load(&for_check).unwrap()));
-    // The search page itself is still there, so links to it check.
-    assert!(
-        Site::load(&for_check)
-            .unwrap()
-            .output_paths()
-            .any(|path| path.as_str() == "search/index.html")
-    );
-}

@@ -166,7 +166,7 @@ fn quiet_prints_nothing_on_success_and_verbose_prints_phases() {
 }
 
 #[test]
-fn progress_is_plain_lines_off_a_terminal_and_only_when_a_build_is_long() {
+fn progress_is_plain_lines_off_a_terminal_and_can_be_turned_off() {
     let site = TestSite::minimal();
     let always = site.run(&["build", "--progress", "always"]);
     always.assert_success();
@@ -187,9 +187,8 @@ fn progress_is_plain_lines_off_a_terminal_and_only_when_a_build_is_long() {
         "no redrawing outside a terminal: {:?}",
         always.stdout
     );
-    // A build this small is over long before progress would appear.
-    let auto = site.run(&["build", "--full"]);
-    assert!(!auto.stdout.contains("[ 1/14]"), "{}", auto.stdout);
+    // (That `auto` waits for a long build is a unit test in src/progress.rs:
+    // here it would depend on how fast the machine is.)
     let never = site.run(&["build", "--full", "--progress", "never"]);
     assert!(!never.stdout.contains("[ 1/14]"), "{}", never.stdout);
     let quiet = site.run(&["build", "--full", "-q", "--progress", "always"]);

@@ -24,7 +24,6 @@ impl Script {
             root: root.clone(),
             drafts: false,
             base_url: None,
-            without_search_index: false,
         };
         let (session, first) = Session::start(&options).unwrap();
         assert!(

@@ -85,11 +85,7 @@ const FEWEST_WORDS_FOR_READING_EASE: usize = 50;
 /// Load and check the site. `Err` only when the site cannot be loaded at all
 /// (a broken site.yml); everything else is a finding in the report.
 pub fn run(options: &CheckOptions) -> Result<Report, Diagnostics> {
-    let site_options = SiteOptions {
-        without_search_index: true,
-        ..options.site.clone()
-    };
-    let mut site = Site::load(&site_options)?;
+    let mut site = Site::load(&options.site)?;
     site.render(&DiscardSink);
     let mut findings: Vec<Diagnostic> = site.findings().into_iter().collect();
 

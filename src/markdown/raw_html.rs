@@ -1,5 +1,6 @@
 //! Raw HTML in Markdown when a site sets `markdown.unsafe_html: false`: it
-//! is shown as text, and links that would run script lead nowhere.
+//! is shown as text, links that would run script lead nowhere, and heading
+//! attributes are limited to an id and classes.
 
 use std::ops::Range;
 
@@ -7,9 +8,11 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::MORE_MARKER;
 
-/// Turn every raw HTML event into text (escaped when written) and disarm
-/// `javascript:`, `vbscript:` and `data:` link and image targets. The
-/// `<!-- more -->` summary marker is kept: it is how editors end a summary.
+/// Turn every raw HTML event into text (escaped when written), disarm
+/// `javascript:`, `vbscript:` and `data:` link and image targets, and drop
+/// heading attributes other than the id and classes (`{onfocus=…}` would
+/// otherwise run script). The `<!-- more -->` summary marker is kept: it is
+/// how editors end a summary.
 pub fn disarm(events: &mut [(Event<'_>, Range<usize>)]) {
     let mut in_marker_block = false;
     for index in 0..events.len() {
@@ -38,6 +41,7 @@ pub fn disarm(events: &mut [(Event<'_>, Range<usize>)]) {
             {
                 *dest_url = CowStr::Borrowed("#");
             }
+            Event::Start(Tag::Heading { attrs, .. }) => attrs.clear(),
             _ => {}
         }
     }
@@ -78,6 +82,20 @@ mod tests {
             "<p>&lt;script&gt;alert(1)&lt;/script&gt;\n</p>\n\
              <p>A &lt;b onclick=\"x\"&gt;b&lt;/b&gt;.</p>\n"
         );
+    }
+
+    #[test]
+    fn heading_attributes_keep_only_the_id_and_classes() {
+        let mut events: Vec<_> = Parser::new_ext(
+            "## Hi {#hello .note autofocus tabindex=0 onfocus=alert(1) style=x}\n",
+            pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES,
+        )
+        .into_offset_iter()
+        .collect();
+        disarm(&mut events);
+        let mut html = String::new();
+        push_html(&mut html, events.into_iter().map(|(event, _)| event));
+        assert_eq!(html, "<h2 id=\"hello\" class=\"note\">Hi</h2>\n");
     }
 
     #[test]

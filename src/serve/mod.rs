@@ -168,7 +168,7 @@ pub fn serve(options: ServeOptions, palette: Palette) -> Result<(), ServeError> 
         let listener = connections::BoundedListener::new(
             tokio::net::TcpListener::from_std(listener)?,
             connections::MAX_CONNECTIONS,
-            connections::IDLE_TIMEOUT,
+            connections::Timeouts::default(),
         );
         let stopping = live.clone();
         axum::serve(listener, server::router(live))

@@ -69,7 +69,8 @@ pub fn resolve(raw_path: &str, files: &Files) -> Resolved {
         return Resolved::File(candidate);
     }
     if !wants_folder && files.contains_key(&format!("{relative}/index.html")) {
-        return Resolved::Redirect(format!("{raw_path}/"));
+        // One leading slash: `//guide/` would send the browser to a host named "guide".
+        return Resolved::Redirect(format!("/{}/", raw_path.trim_start_matches('/')));
     }
     Resolved::NotFound
 }
@@ -257,6 +258,20 @@ mod tests {
             resolve(&format!("/{}", "a".repeat(MAX_PATH_LENGTH)), &files),
             Resolved::NotFound
         );
+    }
+
+    #[test]
+    fn a_folder_redirect_never_names_another_host() {
+        // `//research` redirected to `//research/`, which a browser reads
+        // as the host "research".
+        let files = site();
+        for path in ["//research", "///research"] {
+            assert_eq!(
+                resolve(path, &files),
+                Resolved::Redirect("/research/".into()),
+                "{path}"
+            );
+        }
     }
 
     #[test]

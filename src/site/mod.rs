@@ -55,9 +55,6 @@ pub struct SiteOptions {
     pub root: PathBuf,
     pub drafts: bool,
     pub base_url: Option<String>,
-    /// Leave out the search index: for `check`, which writes nothing, so
-    /// indexing every page's text would be wasted work.
-    pub without_search_index: bool,
 }
 
 /// What to build, and where.
@@ -437,9 +434,7 @@ impl Site {
         self.timings.finish(phase);
 
         let phase = self.timings.start("search");
-        if !self.options.without_search_index {
-            self.search_files = search::update(&self.model, &mut self.caches.search);
-        }
+        self.search_files = search::update(&self.model, &mut self.caches.search);
         self.timings.finish(phase);
 
         let phase = self.timings.start("routes");

@@ -35,6 +35,8 @@ pub struct Measured {
 impl Measured {
     /// Fail unless the run stayed within `limits`.
     pub fn assert_within(&self, limits: Limits) -> &Self {
+        // Shown with `--nocapture`, to see how much headroom a limit leaves.
+        eprintln!("used: {} MiB peak, {:?} wall", self.peak_mib, self.wall);
         assert!(
             self.run.code >= 0,
             "killed (over {} CPU s or {:?} wall?) after {:?}\n{}",
@@ -68,20 +70,18 @@ impl TestSite {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let drop_to_nobody = unprivileged && running_as_root();
-        if drop_to_nobody {
+        if unprivileged && running_as_root() {
             give_to_nobody(self.root());
+            // std drops the supplementary groups too when it changes user.
+            command.uid(NOBODY).gid(NOBODY);
         }
-        let cpu = limits.cpu_seconds;
+        let cpu = cpu_limit(limits.cpu_seconds);
         let file_bytes = limits.file_bytes;
-        // SAFETY: between fork and exec only async-signal-safe calls are made.
+        // SAFETY: between fork and exec only async-signal-safe calls are made
+        // (setrlimit and signal are plain system calls; nothing allocates).
         unsafe {
             command.pre_exec(move || {
-                let limit = libc::rlimit {
-                    rlim_cur: cpu,
-                    rlim_max: cpu + 5,
-                };
-                if libc::setrlimit(libc::RLIMIT_CPU, &limit) != 0 {
+                if libc::setrlimit(libc::RLIMIT_CPU, &cpu) != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
                 if let Some(bytes) = file_bytes {
@@ -97,9 +97,6 @@ impl TestSite {
                         return Err(std::io::Error::last_os_error());
                     }
                 }
-                if drop_to_nobody && (libc::setgid(NOBODY) != 0 || libc::setuid(NOBODY) != 0) {
-                    return Err(std::io::Error::last_os_error());
-                }
                 Ok(())
             });
         }
@@ -114,18 +111,31 @@ impl TestSite {
         let wall = limits.wall;
         let watchdog = std::thread::spawn(move || {
             if watched.recv_timeout(wall).is_err() {
-                // SAFETY: the child has not been reaped yet, so the pid is still ours.
+                // SAFETY: the child is reaped only after this thread is joined,
+                // so the pid cannot have been reused.
                 unsafe { libc::kill(pid, libc::SIGKILL) };
             }
         });
-        let mut status = 0;
+        // Wait for the exit without reaping, so the pid stays the child's
+        // until the watchdog has stopped; then reap it and read its usage.
         // SAFETY: plain FFI out-parameters.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        assert_eq!(reaped, pid, "wait4 failed");
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let waited = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                pid as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOWAIT,
+            )
+        };
+        assert_eq!(waited, 0, "waitid failed");
         let elapsed = start.elapsed();
         let _ = finished.send(());
         watchdog.join().unwrap();
+        let mut status = 0;
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        assert_eq!(reaped, pid, "wait4 failed");
         let code = if libc::WIFEXITED(status) {
             libc::WEXITSTATUS(status)
         } else {
@@ -145,6 +155,22 @@ impl TestSite {
 }
 
 const NOBODY: libc::uid_t = 65534;
+
+/// `seconds` of CPU, within the hard limit this process already has (only
+/// root may raise a hard limit).
+fn cpu_limit(seconds: u64) -> libc::rlimit {
+    let mut current = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: a plain FFI out-parameter.
+    unsafe { libc::getrlimit(libc::RLIMIT_CPU, &mut current) };
+    let seconds = seconds.min(current.rlim_max);
+    libc::rlimit {
+        rlim_cur: seconds,
+        rlim_max: seconds,
+    }
+}
 
 pub fn running_as_root() -> bool {
     // SAFETY: no arguments, no failure mode.
