@@ -239,6 +239,13 @@ mod tests {
         }
     }
 
+    /// Progress drawn into a buffer the test reads back.
+    fn capture(style: ProgressStyle, show_after: Duration) -> (Captured, BuildProgress) {
+        let captured = Captured::default();
+        let progress = BuildProgress::new(Box::new(captured.clone()), style, show_after);
+        (captured, progress)
+    }
+
     fn run_phases(progress: &BuildProgress, phases: &[&'static str]) {
         let Observer(observer) = progress.observer();
         for phase in phases {
@@ -249,12 +256,7 @@ mod tests {
 
     #[test]
     fn lines_name_each_phase_with_its_step_and_time() {
-        let captured = Captured::default();
-        let progress = BuildProgress::new(
-            Box::new(captured.clone()),
-            ProgressStyle::Lines,
-            Duration::ZERO,
-        );
+        let (captured, progress) = capture(ProgressStyle::Lines, Duration::ZERO);
         run_phases(&progress, &["config", "markdown", "commit"]);
         progress.finish();
         assert_eq!(
@@ -265,12 +267,7 @@ mod tests {
 
     #[test]
     fn lines_announce_a_phase_that_runs_long() {
-        let captured = Captured::default();
-        let progress = BuildProgress::new(
-            Box::new(captured.clone()),
-            ProgressStyle::Lines,
-            Duration::ZERO,
-        );
+        let (captured, progress) = capture(ProgressStyle::Lines, Duration::ZERO);
         let Observer(observer) = progress.observer();
         observer.started("render");
         // The progress clock notices the phase has run long, without any
@@ -286,12 +283,7 @@ mod tests {
 
     #[test]
     fn a_short_build_shows_nothing() {
-        let captured = Captured::default();
-        let progress = BuildProgress::new(
-            Box::new(captured.clone()),
-            ProgressStyle::Bar,
-            Duration::from_secs(3600),
-        );
+        let (captured, progress) = capture(ProgressStyle::Bar, Duration::from_secs(3600));
         run_phases(&progress, BUILD_PHASES);
         progress.finish();
         assert_eq!(captured.text(), "");
@@ -299,12 +291,7 @@ mod tests {
 
     #[test]
     fn the_bar_redraws_in_place_and_is_cleared_at_the_end() {
-        let captured = Captured::default();
-        let progress = BuildProgress::new(
-            Box::new(captured.clone()),
-            ProgressStyle::Bar,
-            Duration::ZERO,
-        );
+        let (captured, progress) = capture(ProgressStyle::Bar, Duration::ZERO);
         run_phases(&progress, &["config", "render"]);
         progress.finish();
         let text = captured.text();

@@ -57,10 +57,7 @@ fn a_write_that_fails_leaves_the_previous_site_and_names_the_file() {
         file_bytes: Some(64 * 1024),
         ..LIMITS
     };
-    let measured = site.run_measured(&["build"], limits, false);
-    measured
-        .assert_within(limits)
-        .run
+    site.build_within(limits)
         .assert_failure(1)
         .assert_stderr_contains("error[io]: cannot write public/page/index.html: File too large")
         .assert_stderr_contains("hint: check there is free space")

@@ -44,10 +44,7 @@ const SMALL: Limits = Limits {
 #[test]
 fn blockquotes_nested_ten_thousand_deep_build() {
     let site = site_with_page(&format!("{} deepest quote\n", ">".repeat(10_000)));
-    site.run_measured(&["build"], SMALL, false)
-        .assert_within(SMALL)
-        .run
-        .assert_success();
+    site.build_within(SMALL).assert_success();
     assert!(
         site.read("public/page/index.html")
             .contains("deepest quote")
@@ -57,10 +54,7 @@ fn blockquotes_nested_ten_thousand_deep_build() {
 #[test]
 fn lists_nested_ten_thousand_deep_build() {
     let site = site_with_page(&format!("{}deepest item\n", "- ".repeat(10_000)));
-    site.run_measured(&["build"], SMALL, false)
-        .assert_within(SMALL)
-        .run
-        .assert_success();
+    site.build_within(SMALL).assert_success();
     let html = site.read("public/page/index.html");
     assert!(html.contains("deepest item"));
     assert!(html.matches("<ul>").count() >= 1000, "lists really nest");
@@ -83,10 +77,7 @@ fn fifty_thousand_footnotes_build_in_linear_time() {
         cpu_seconds: 15,
         ..SMALL
     };
-    site.run_measured(&["build"], limits, false)
-        .assert_within(limits)
-        .run
-        .assert_success();
+    site.build_within(limits).assert_success();
     let html = site.read("public/page/index.html");
     assert!(html.contains("<li id=\"fn-50000\">"));
     assert!(html.contains("href=\"#fnref-50000\""));
@@ -101,10 +92,7 @@ fn a_ten_megabyte_line_builds() {
         memory_mib: 512,
         file_bytes: None,
     };
-    site.run_measured(&["build"], limits, false)
-        .assert_within(limits)
-        .run
-        .assert_success();
+    site.build_within(limits).assert_success();
     assert!(site.read("public/page/index.html").len() > 10_000_000);
 }
 
@@ -122,10 +110,7 @@ fn a_million_row_table_builds() {
         memory_mib: 3 * 1024,
         file_bytes: None,
     };
-    site.run_measured(&["build"], limits, false)
-        .assert_within(limits)
-        .run
-        .assert_success();
+    site.build_within(limits).assert_success();
     let html = site.read("public/page/index.html");
     assert_eq!(html.matches("<tr>").count(), 1_000_001);
 }
@@ -140,10 +125,7 @@ fn a_hundred_megabyte_page_is_refused_without_being_read() {
         memory_mib: 64,
         ..SMALL
     };
-    let measured = site.run_measured(&["build"], limits, false);
-    measured.assert_within(limits);
-    measured
-        .run
+    site.build_within(limits)
         .assert_failure(1)
         .assert_stderr_contains("content/page.md: error[file-too-large]: the file is 100 MB")
         .assert_stderr_contains("up to 16 MB")
@@ -156,9 +138,7 @@ fn a_symlink_loop_in_content_is_reported_not_followed_forever() {
     let site = site_with_page("Text.\n");
     std::fs::create_dir_all(site.path("content/guides")).unwrap();
     std::os::unix::fs::symlink(site.path("content"), site.path("content/guides/again")).unwrap();
-    site.run_measured(&["build"], SMALL, false)
-        .assert_within(SMALL)
-        .run
+    site.build_within(SMALL)
         .assert_failure(1)
         .assert_stderr_contains("content/guides/again: error[io]: symbolic link loop")
         .assert_stderr_contains("hint: remove or fix the link");

@@ -57,7 +57,7 @@ pub struct TaxonomyConfig {
     pub paginate_by: Option<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MarkdownConfig {
     pub smart_punctuation: bool,
     /// Pass editors' raw HTML through (the default: editors are trusted).
@@ -405,7 +405,7 @@ fn read_search(fields: &mut Fields<'_>, taxonomies: &[TaxonomyConfig]) -> Search
 }
 
 /// Report every name in `names` (the value of `key`) that is not a taxonomy.
-fn check_taxonomy_names(
+pub(crate) fn check_taxonomy_names(
     fields: &mut Fields<'_>,
     key: &str,
     names: &[String],

@@ -150,20 +150,12 @@ pub fn read(
             front.page_template = fields.optional("page_template");
             front.paginate_by = fields.optional("paginate_by");
             if let Some(names) = fields.optional::<Vec<String>>("filters") {
-                let known: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-                for name in &names {
-                    if !known.contains(&name.as_str()) {
-                        let path = fields.key_path("filters");
-                        fields.report(
-                            doc.value_error(
-                                &path,
-                                Code::NotAllowedValue,
-                                format!("`{name}` is not one of the site's taxonomies"),
-                            )
-                            .hint(did_you_mean(name, &known)),
-                        );
-                    }
-                }
+                crate::config::check_taxonomy_names(
+                    &mut fields,
+                    "filters",
+                    &names,
+                    &config.taxonomies,
+                );
                 front.filters = names;
             }
             if let Some(name) = fields.optional::<String>("page_schema") {

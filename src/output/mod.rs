@@ -36,7 +36,7 @@ pub struct OutputDir {
     leftover: PathBuf,
     /// How the output folder is named in messages.
     display: PathBuf,
-    /// Folders made to hold the staging folder, outermost first; a build
+    /// Folders made to hold the staging folder, innermost first; a build
     /// that fails removes them again (if still empty).
     made_parents: Vec<PathBuf>,
     committed: bool,
@@ -99,9 +99,6 @@ impl OutputDir {
             .ancestors()
             .take_while(|folder| !folder.exists())
             .map(Path::to_path_buf)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
             .collect();
         fs::create_dir_all(&parent)
             .map_err(|e| io_error(&format!("cannot create {}", parent.display()), &e))?;
@@ -305,10 +302,10 @@ impl Drop for OutputDir {
     }
 }
 
-/// Remove folders this build made, innermost first, keeping any that
-/// something else has put a file in since.
-fn remove_empty_folders(outermost_first: &[PathBuf]) {
-    for folder in outermost_first.iter().rev() {
+/// Remove folders this build made, keeping any that something else has put
+/// a file in since. Innermost first, so each is empty when its turn comes.
+fn remove_empty_folders(innermost_first: &[PathBuf]) {
+    for folder in innermost_first {
         let _ = fs::remove_dir(folder);
     }
 }

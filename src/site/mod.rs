@@ -297,9 +297,7 @@ impl Site {
             let phase = self.timings.start("config");
             let config = load_config(&self.root, &self.options)?;
             self.timings.finish(phase);
-            let (new, old) = (&config.markdown, &self.model.config.markdown);
-            if (new.smart_punctuation, new.unsafe_html) != (old.smart_punctuation, old.unsafe_html)
-            {
+            if config.markdown != self.model.config.markdown {
                 self.markdown = MarkdownRenderer::new(&config.markdown);
             }
             self.model.config = config;

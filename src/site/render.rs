@@ -18,7 +18,9 @@ use crate::output::OutputPath;
 use crate::templates::{StaticSource, Value};
 
 use super::plan::Job;
-use super::values::{FilterView, PagerPage, Values, a_to_z, filter_views, ordered_subsections};
+use super::values::{
+    FilterView, PagerPage, Values, a_to_z, filter_view, filter_views, ordered_subsections,
+};
 use super::{OutputRecord, OutputRecords, Sink, Site, highlight_stylesheet};
 
 /// What rendering produced.
@@ -229,9 +231,7 @@ fn fingerprint(site: &Site, job: &Job) -> u64 {
         }
         Job::Section { id, number, total } => section(*id).with((number, total)).finish(),
         Job::SectionFilter { id, taxonomy, term } => {
-            let view = filter_views(model, *id)
-                .into_iter()
-                .find(|v| v.taxonomy == *taxonomy && v.term == *term);
+            let view = filter_view(model, *id, *taxonomy, *term);
             section(*id)
                 .with(("filter", taxonomy, term))
                 .with(view.map(|v| pages(&v.pages)))
@@ -342,10 +342,7 @@ impl Renderer<'_> {
                 self.section(*id, (*number, *total), None, &mut produced)
             }
             Job::SectionFilter { id, taxonomy, term } => {
-                match filter_views(&site.model, *id)
-                    .into_iter()
-                    .find(|v| v.taxonomy == *taxonomy && v.term == *term)
-                {
+                match filter_view(&site.model, *id, *taxonomy, *term) {
                     Some(view) => self.section(*id, (1, 1), Some(&view), &mut produced),
                     None => return produced,
                 }

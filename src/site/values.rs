@@ -114,24 +114,52 @@ pub fn filter_views(model: &Model, id: SectionId) -> Vec<FilterView> {
         let Some(index) = model.taxonomies.list.iter().position(|t| &t.name == name) else {
             continue;
         };
-        for (term_index, term) in model.taxonomies.list[index].terms.iter().enumerate() {
-            let with_term: std::collections::HashSet<PageId> = term.pages.iter().copied().collect();
-            let pages: Vec<PageId> = section
-                .pages
-                .iter()
-                .copied()
-                .filter(|p| with_term.contains(p))
-                .collect();
-            if !pages.is_empty() {
-                views.push(FilterView {
-                    taxonomy: index,
-                    term: term_index,
-                    pages,
-                });
-            }
-        }
+        let terms = 0..model.taxonomies.list[index].terms.len();
+        views.extend(terms.filter_map(|term| view_of(model, section, index, term)));
     }
     views
+}
+
+/// One filtered listing of a section, if the section filters by that
+/// taxonomy and any of its pages use that term.
+pub fn filter_view(
+    model: &Model,
+    id: SectionId,
+    taxonomy: usize,
+    term: usize,
+) -> Option<FilterView> {
+    let section = model.tree.section(id);
+    let name = &model.taxonomies.list.get(taxonomy)?.name;
+    if !section.front.filters.contains(name) {
+        return None;
+    }
+    view_of(model, section, taxonomy, term)
+}
+
+fn view_of(
+    model: &Model,
+    section: &crate::content::Section,
+    taxonomy: usize,
+    term: usize,
+) -> Option<FilterView> {
+    let with_term: std::collections::HashSet<PageId> = model.taxonomies.list[taxonomy]
+        .terms
+        .get(term)?
+        .pages
+        .iter()
+        .copied()
+        .collect();
+    let pages: Vec<PageId> = section
+        .pages
+        .iter()
+        .copied()
+        .filter(|p| with_term.contains(p))
+        .collect();
+    (!pages.is_empty()).then_some(FilterView {
+        taxonomy,
+        term,
+        pages,
+    })
 }
 
 /// Sites up to this size list every page on the search page, for readers

@@ -56,6 +56,13 @@ impl Measured {
 }
 
 impl TestSite {
+    /// `signposter build` under `limits`, failing the test past them.
+    pub fn build_within(&self, limits: Limits) -> Run {
+        let measured = self.run_measured(&["build"], limits, false);
+        measured.assert_within(limits);
+        measured.run
+    }
+
     /// Run `signposter <args> --root <site>` under `limits`. With
     /// `unprivileged`, a root test process runs it as `nobody`, for whom
     /// file permissions apply.
