@@ -150,7 +150,7 @@ impl MarkdownRenderer {
         let mut html = String::with_capacity(input.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, stream.into_iter());
         emitter.append_footnotes(&mut html);
-        out.text = collapse_whitespace(&emitter.text);
+        (out.text, out.word_count) = collapse_and_count_words(&emitter.text);
         out.has_highlighting = emitter.highlighted;
 
         let summary_events = summary_slice(&events);
@@ -167,7 +167,6 @@ impl MarkdownRenderer {
         pulldown_cmark::html::push_html(&mut out.summary, summary_stream.into_iter());
         out.summary_text = collapse_whitespace(&summary_emitter.text);
 
-        out.word_count = out.text.split_whitespace().count();
         out.toc = toc::build(&out.headings);
         out.ids = out.headings.iter().map(|h| h.id.clone()).collect();
         out.ids.extend(footnotes.defined_ids());
@@ -647,14 +646,51 @@ fn anchor_html(heading: &Heading) -> String {
 }
 
 fn collapse_whitespace(text: &str) -> String {
+    collapse_and_count_words(text).0
+}
+
+/// `text` with each run of whitespace made one space and none at either
+/// end, and how many words that leaves. The same result as joining
+/// `split_whitespace()` with spaces, but words are copied whole and ASCII
+/// is classified a byte at a time: this runs over every page's text.
+fn collapse_and_count_words(text: &str) -> (String, usize) {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut words = 0;
+    let mut word_start = None;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let (is_space, width) = match bytes[at] {
+            byte if byte.is_ascii() => (byte.is_ascii_whitespace() || byte == 0x0b, 1),
+            _ => {
+                // `at` only moves by whole characters, so it is on a boundary.
+                let c = text[at..].chars().next().unwrap_or(' ');
+                (c.is_whitespace(), c.len_utf8())
+            }
+        };
+        match (is_space, word_start) {
+            (false, None) => word_start = Some(at),
+            (true, Some(start)) => {
+                push_word(&mut out, &text[start..at]);
+                words += 1;
+                word_start = None;
+            }
+            _ => {}
         }
-        out.push_str(word);
+        at += width;
     }
-    out
+    if let Some(start) = word_start {
+        push_word(&mut out, &text[start..]);
+        words += 1;
+    }
+    (out, words)
+}
+
+fn push_word(out: &mut String, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
 }
 
 #[cfg(test)]

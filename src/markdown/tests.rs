@@ -201,3 +201,22 @@ fn email_autolinks_are_not_resolved_as_relative_links() {
         out.html
     );
 }
+
+#[test]
+fn collapsing_whitespace_matches_splitting_at_every_kind_of_space() {
+    for text in [
+        "",
+        "   ",
+        "one",
+        "  two  words  ",
+        "tabs\tand\nnew\r\nlines\x0bvertical\x0cfeed",
+        "no\u{a0}break and\u{2003}em\u{3000}ideographic\u{85}next",
+        "café, naïve — Σίσυφος ΟΔΟΣ",
+        "\u{2028}lead and trail\u{2029}",
+    ] {
+        let expected: Vec<&str> = text.split_whitespace().collect();
+        let (collapsed, words) = super::collapse_and_count_words(text);
+        assert_eq!(collapsed, expected.join(" "), "{text:?}");
+        assert_eq!(words, expected.len(), "{text:?}");
+    }
+}

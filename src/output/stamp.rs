@@ -11,8 +11,10 @@
 use std::fs;
 use std::hash::Hash;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
+
+use rayon::prelude::*;
 
 use crate::fingerprint::Fingerprint;
 
@@ -98,18 +100,19 @@ pub fn inputs_fingerprint(root: &Path, options: impl Hash) -> Option<u64> {
             fingerprint = fingerprint.with((source, "absent"));
             continue;
         }
-        // Sorted, and following links as the content loader does.
-        for entry in walkdir::WalkDir::new(&path)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            let entry = entry.ok()?;
-            let metadata = entry.metadata().ok()?;
+        // Following links as the content loader does.
+        let metadata = fs::metadata(&path).ok()?;
+        let inside = match metadata.is_dir() {
+            true => list_tree(&path, true)?,
+            false => Vec::new(),
+        };
+        let entries = std::iter::once((PathBuf::new(), metadata)).chain(inside);
+        for (relative, metadata) in entries {
             // A folder's time changes with its entries, which are checked themselves.
             if !metadata.is_dir() && metadata.modified().ok()? > settled_before {
                 return None;
             }
-            fingerprint = fingerprint.with((entry.path(), file_identity(&metadata, true)));
+            fingerprint = fingerprint.with((source, relative, file_identity(&metadata, true)));
         }
     }
     Some(fingerprint.finish())
@@ -120,20 +123,86 @@ pub fn inputs_fingerprint(root: &Path, options: impl Hash) -> Option<u64> {
 /// editor's file across builds relinks it, which changes that time.
 pub fn folder_fingerprint(folder: &Path) -> Option<u64> {
     let mut fingerprint = Fingerprint::new();
-    for entry in walkdir::WalkDir::new(folder)
-        .follow_links(false)
-        .min_depth(1)
-        .sort_by_file_name()
-    {
-        let entry = entry.ok()?;
-        if entry.file_type().is_dir() || entry.depth() == 1 && entry.file_name() == STAMP {
+    for (relative, metadata) in list_tree(folder, false)? {
+        if metadata.is_dir() || relative.as_os_str() == STAMP {
             continue;
         }
-        let metadata = entry.metadata().ok()?;
-        let relative = entry.path().strip_prefix(folder).ok()?;
         fingerprint = fingerprint.with((relative, file_identity(&metadata, false)));
     }
     Some(fingerprint.finish())
+}
+
+/// Everything under `folder` (not `folder` itself), with paths relative to
+/// it, each folder before its entries and names in sorted order: the same
+/// listing every time. Folders are read in parallel, since the output of a
+/// large site holds tens of thousands of files. `None` if anything cannot
+/// be read, or if, following links, a folder turns out to contain itself.
+fn list_tree(folder: &Path, follow_links: bool) -> Option<Vec<(PathBuf, fs::Metadata)>> {
+    let top = fs::metadata(folder).ok()?;
+    list_folder(
+        folder,
+        Path::new(""),
+        follow_links,
+        &[folder_identity(folder, &top)?],
+    )
+}
+
+fn list_folder(
+    folder: &Path,
+    relative: &Path,
+    follow_links: bool,
+    ancestors: &[FolderIdentity],
+) -> Option<Vec<(PathBuf, fs::Metadata)>> {
+    let mut names = fs::read_dir(folder)
+        .ok()?
+        .map(|entry| entry.map(|e| e.file_name()))
+        .collect::<io::Result<Vec<_>>>()
+        .ok()?;
+    names.sort_unstable();
+    let listed: Vec<Vec<(PathBuf, fs::Metadata)>> = names
+        .par_iter()
+        .map(|name| {
+            let path = folder.join(name);
+            let metadata = if follow_links {
+                fs::metadata(&path)
+            } else {
+                fs::symlink_metadata(&path)
+            }
+            .ok()?;
+            let relative = relative.join(name);
+            if !metadata.is_dir() {
+                return Some(vec![(relative, metadata)]);
+            }
+            let identity = folder_identity(&path, &metadata)?;
+            if ancestors.contains(&identity) {
+                return None;
+            }
+            let ancestors = [ancestors, &[identity]].concat();
+            let inside = list_folder(&path, &relative, follow_links, &ancestors)?;
+            let mut listed = Vec::with_capacity(inside.len() + 1);
+            listed.push((relative, metadata));
+            listed.extend(inside);
+            Some(listed)
+        })
+        .collect::<Option<_>>()?;
+    Some(listed.into_iter().flatten().collect())
+}
+
+/// What tells one folder from another, to notice a link loop.
+#[cfg(unix)]
+type FolderIdentity = (u64, u64);
+#[cfg(not(unix))]
+type FolderIdentity = PathBuf;
+
+#[cfg(unix)]
+fn folder_identity(_: &Path, metadata: &fs::Metadata) -> Option<FolderIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn folder_identity(path: &Path, _: &fs::Metadata) -> Option<FolderIdentity> {
+    fs::canonicalize(path).ok()
 }
 
 /// The running binary's size and modification time: a rebuilt signposter
@@ -215,6 +284,56 @@ mod tests {
             inputs_fingerprint(root, false),
             Some(with_templates),
             "a rename"
+        );
+    }
+
+    #[test]
+    fn site_yml_counts_and_a_link_loop_means_no_stamp() {
+        let dir = site();
+        let root = dir.path();
+        let before = inputs_fingerprint(root, false).unwrap();
+        write_dated(&root.join("site.yml"), "title: U\n", 30);
+        assert_ne!(
+            inputs_fingerprint(root, false),
+            Some(before),
+            "site.yml edited"
+        );
+
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("content"), root.join("content/a/loop")).unwrap();
+            assert_eq!(
+                inputs_fingerprint(root, false),
+                None,
+                "content/a/loop → content"
+            );
+        }
+    }
+
+    #[test]
+    fn a_listing_puts_each_folder_before_its_entries_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for path in ["b/z.txt", "b/a/x.txt", "a-b.txt", "a/y.txt"] {
+            let full = dir.path().join(path);
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            fs::write(full, path).unwrap();
+        }
+        let listed: Vec<String> = list_tree(dir.path(), false)
+            .unwrap()
+            .into_iter()
+            .map(|(path, _)| path.display().to_string())
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                "a",
+                "a/y.txt",
+                "a-b.txt",
+                "b",
+                "b/a",
+                "b/a/x.txt",
+                "b/z.txt"
+            ]
         );
     }
 

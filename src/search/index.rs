@@ -45,7 +45,7 @@ pub struct Document<'a> {
 pub struct Entry {
     pub url: String,
     /// Each term once, in order, with its weight.
-    pub terms: Vec<(Box<str>, u8)>,
+    pub terms: Vec<(Arc<str>, u8)>,
     /// Facet values: taxonomy name and term names.
     pub facets: Vec<(String, Vec<String>)>,
     /// `search/pages/<n>.json` for this page.
@@ -54,34 +54,22 @@ pub struct Entry {
 
 impl Entry {
     pub fn new(document: &Document<'_>, excerpt_length: usize) -> Entry {
-        // Field weight and body count per term; a key is allocated once per
-        // distinct term, not per word.
-        let mut weights: FastMap<Box<str>, (u32, u32)> = FastMap::default();
-        let mut add = |text: &str, weight: u32| {
-            tokens::for_each_term(text, |term| {
-                let entry = match weights.get_mut(term) {
-                    Some(entry) => entry,
-                    None => weights.entry(term.into()).or_default(),
-                };
-                if weight == BODY {
-                    entry.1 += 1;
-                } else {
-                    entry.0 = entry.0.max(weight);
-                }
-            });
-        };
-        add(document.title, TITLE);
-        for heading in &document.headings {
-            add(heading, HEADING);
-        }
+        let mut fields: Vec<(&str, u32)> = vec![(document.title, TITLE)];
+        fields.extend(document.headings.iter().map(|heading| (*heading, HEADING)));
         for (_, terms) in &document.taxonomy_terms {
-            for term in terms.iter() {
-                add(term, TERM);
-            }
+            fields.extend(terms.iter().map(|term| (term.as_str(), TERM)));
         }
-        add(document.description, DESCRIPTION);
-        add(document.body, BODY);
-        let mut terms: Vec<(Box<str>, u8)> = weights
+        fields.push((document.description, DESCRIPTION));
+        fields.push((document.body, BODY));
+        // Highest field weight and body count per term.
+        let weights = tokens::fold_terms(&fields, |(field, body): &mut (u32, u32), weight| {
+            if weight == BODY {
+                *body += 1;
+            } else {
+                *field = (*field).max(weight);
+            }
+        });
+        let mut terms: Vec<(Arc<str>, u8)> = weights
             .into_iter()
             .map(|(term, (field, body))| {
                 let weight = (field + body.min(BODY_CAP) * BODY).min(255) as u8;
@@ -145,7 +133,7 @@ impl SearchFile {
 /// A run of terms written as one file.
 #[derive(Debug, Clone)]
 struct Chunk {
-    first: Box<str>,
+    first: Arc<str>,
     /// How many terms, so a chunk whose terms are unchanged can be kept.
     terms: usize,
     file: SearchFile,
@@ -155,7 +143,7 @@ struct Chunk {
 #[derive(Debug, Default)]
 pub struct SearchIndex {
     entries: Vec<Arc<Entry>>,
-    postings: BTreeMap<Box<str>, Postings>,
+    postings: BTreeMap<Arc<str>, Postings>,
     chunks: Vec<Chunk>,
     fragments: Vec<SearchFile>,
     /// `facets.json`, and the facets it was made for.
@@ -180,7 +168,7 @@ impl SearchIndex {
         let (postings, dirty, old_chunks, old_fragments, old_facets) = match previous {
             Some(previous) if same_pages => {
                 let mut postings = previous.postings;
-                let mut dirty: BTreeSet<Box<str>> = BTreeSet::new();
+                let mut dirty: BTreeSet<Arc<str>> = BTreeSet::new();
                 let mut facets_changed = previous.facets != facets;
                 for (number, (old, new)) in previous.entries.iter().zip(&entries).enumerate() {
                     if Arc::ptr_eq(old, new) {
@@ -192,12 +180,12 @@ impl SearchIndex {
                     }
                     let number = number as u32;
                     for (term, _) in &old.terms {
-                        if let Some(list) = postings.get_mut(term) {
+                        if let Some(list) = postings.get_mut(&**term) {
                             if let Ok(at) = list.binary_search_by_key(&number, |p| p.0) {
                                 list.remove(at);
                             }
                             if list.is_empty() {
-                                postings.remove(term);
+                                postings.remove(&**term);
                             }
                         }
                         dirty.insert(term.clone());
@@ -303,21 +291,21 @@ fn chunk_name(file: &SearchFile) -> String {
         .to_string()
 }
 
-fn all_postings(entries: &[Arc<Entry>]) -> BTreeMap<Box<str>, Postings> {
+fn all_postings(entries: &[Arc<Entry>]) -> BTreeMap<Arc<str>, Postings> {
     // Hashing first and ordering once at the end: a sorted map compared
     // strings on every one of the site's millions of term occurrences.
-    let mut postings: FastMap<&str, Postings> = FastMap::default();
+    let mut postings: FastMap<&Arc<str>, Postings> = FastMap::default();
     for (number, entry) in entries.iter().enumerate() {
         for (term, weight) in &entry.terms {
             postings
-                .entry(&**term)
+                .entry(term)
                 .or_default()
                 .push((number as u32, *weight));
         }
     }
     postings
         .into_iter()
-        .map(|(term, list)| (Box::from(term), list))
+        .map(|(term, list)| (term.clone(), list))
         .collect()
 }
 
@@ -326,9 +314,9 @@ fn all_postings(entries: &[Arc<Entry>]) -> BTreeMap<Box<str>, Postings> {
 /// on the term itself, so an edit moves no boundary but its own terms', and
 /// an incremental rebuild cuts exactly where a full build would.
 fn cut_chunks(
-    postings: &BTreeMap<Box<str>, Postings>,
+    postings: &BTreeMap<Arc<str>, Postings>,
     pages: usize,
-    dirty: Option<&BTreeSet<Box<str>>>,
+    dirty: Option<&BTreeSet<Arc<str>>>,
     old: Vec<Chunk>,
 ) -> Vec<Chunk> {
     let spacing = (postings.len() as f64).sqrt().ceil().max(8.0) as u64;
@@ -345,9 +333,9 @@ fn cut_chunks(
         }
         previous_common = common_here;
     }
-    let mut old_by_first: std::collections::HashMap<Box<str>, Chunk> =
+    let mut old_by_first: std::collections::HashMap<Arc<str>, Chunk> =
         old.into_iter().map(|c| (c.first.clone(), c)).collect();
-    let terms: Vec<(&Box<str>, &Postings)> = postings.iter().collect();
+    let terms: Vec<(&Arc<str>, &Postings)> = postings.iter().collect();
     let mut chunks = Vec::with_capacity(starts.len());
     for (n, &start) in starts.iter().enumerate() {
         let end = starts.get(n + 1).copied().unwrap_or(terms.len());

@@ -5,6 +5,7 @@
 //! keeps its stop-word list equal to [`STOP_WORDS`].
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -27,9 +28,32 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| is_searchable(w))
 }
 
+/// Runs of letters and digits: the same words as splitting at every
+/// character that is not alphanumeric, but ASCII text (nearly all of it) is
+/// scanned a byte at a time without decoding characters.
 fn raw_words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while at < bytes.len() {
+            let (is_word, width) = match bytes[at] {
+                byte if byte.is_ascii() => (byte.is_ascii_alphanumeric(), 1),
+                _ => {
+                    // Always on a character boundary: `at` only moves by whole characters.
+                    let c = text[at..].chars().next().unwrap_or(' ');
+                    (c.is_alphanumeric(), c.len_utf8())
+                }
+            };
+            match (is_word, start) {
+                (true, None) => start = Some(at),
+                (false, Some(from)) => return Some(&text[from..at]),
+                _ => {}
+            }
+            at += width;
+        }
+        start.map(|from| &text[from..])
+    })
 }
 
 /// Not a stop word and longer than one letter.
@@ -37,11 +61,15 @@ fn is_searchable(lowercase: &str) -> bool {
     lowercase.chars().nth(1).is_some() && STOP_WORDS.binary_search(&lowercase).is_err()
 }
 
-/// Stems already worked out on this thread (most words repeat), and a
-/// buffer for lowercasing, so indexing allocates per new word, not per word.
+/// What this thread has learnt about words (most words repeat): each
+/// lowercase word's term, or `None` for a stop word. Terms are numbered in
+/// the order they were first met, so counting them needs no string hashing.
 struct Stems {
     stemmer: Stemmer,
-    known: FastMap<Box<str>, Box<str>>,
+    known: FastMap<Box<str>, Option<u32>>,
+    /// Each term's text, by number.
+    terms: Vec<Arc<str>>,
+    numbers: FastMap<Arc<str>, u32>,
     lowercase: String,
 }
 
@@ -49,39 +77,35 @@ struct Stems {
 const KNOWN_STEMS: usize = 200_000;
 
 impl Stems {
-    fn stem(&mut self, lowercase: &str) -> &str {
-        if !self.known.contains_key(lowercase) {
-            if self.known.len() >= KNOWN_STEMS {
-                self.known.clear();
-            }
-            let stem: Box<str> = self.stemmer.stem(lowercase).into();
-            self.known.insert(lowercase.into(), stem);
+    fn new() -> Stems {
+        Stems {
+            stemmer: Stemmer::create(Algorithm::English),
+            known: FastMap::default(),
+            terms: Vec::new(),
+            numbers: FastMap::default(),
+            lowercase: String::new(),
         }
-        &self.known[lowercase]
     }
-}
 
-thread_local! {
-    static STEMS: RefCell<Stems> = RefCell::new(Stems {
-        stemmer: Stemmer::create(Algorithm::English),
-        known: FastMap::default(),
-        lowercase: String::new(),
-    });
-}
+    /// Forget everything once the memo is full. Only called between
+    /// documents, since it renumbers the terms.
+    fn bound(&mut self) {
+        if self.known.len() >= KNOWN_STEMS {
+            self.known.clear();
+            self.terms.clear();
+            self.numbers.clear();
+        }
+    }
 
-/// The stem of a lowercase word.
-pub fn stem(word: &str) -> String {
-    STEMS.with(|cell| cell.borrow_mut().stem(word).to_string())
-}
-
-/// Calls `each` with the stemmed terms of `text`, in order, repeats
-/// included: the same terms as [`words`] then [`stem`], without allocating
-/// for words seen before. `each` must not call back into this module.
-pub fn for_each_term(text: &str, mut each: impl FnMut(&str)) {
-    STEMS.with(|cell| {
-        let stems = &mut *cell.borrow_mut();
-        for word in raw_words(text) {
-            let mut lowercase = std::mem::take(&mut stems.lowercase);
+    /// The number of the term of `word`, or `None` for a word search skips.
+    fn term(&mut self, word: &str) -> Option<u32> {
+        let needs_lowering = if word.is_ascii() {
+            word.bytes().any(|b| b.is_ascii_uppercase())
+        } else {
+            true
+        };
+        let lowercase = if needs_lowering {
+            let mut lowercase = std::mem::take(&mut self.lowercase);
             lowercase.clear();
             if word.is_ascii() {
                 lowercase.push_str(word);
@@ -90,10 +114,53 @@ pub fn for_each_term(text: &str, mut each: impl FnMut(&str)) {
                 // `str::to_lowercase` knows context rules (a final Greek sigma).
                 lowercase.push_str(&word.to_lowercase());
             }
-            if is_searchable(&lowercase) {
-                each(stems.stem(&lowercase));
+            self.lowercase = lowercase;
+            self.lowercase.as_str()
+        } else {
+            word
+        };
+        if let Some(&known) = self.known.get(lowercase) {
+            return known;
+        }
+        let lowercase: Box<str> = lowercase.into();
+        let number = is_searchable(&lowercase).then(|| {
+            let stem = self.stemmer.stem(&lowercase);
+            match self.numbers.get(&*stem) {
+                Some(&number) => number,
+                None => {
+                    let number = self.terms.len() as u32;
+                    let stem: Arc<str> = Arc::from(&*stem);
+                    self.terms.push(stem.clone());
+                    self.numbers.insert(stem, number);
+                    number
+                }
             }
-            stems.lowercase = lowercase;
+        });
+        self.known.insert(lowercase, number);
+        number
+    }
+}
+
+thread_local! {
+    static STEMS: RefCell<Stems> = RefCell::new(Stems::new());
+}
+
+/// The stem of a lowercase word.
+pub fn stem(word: &str) -> String {
+    Stems::new().stemmer.stem(word).into_owned()
+}
+
+/// Calls `each` with the stemmed terms of `text`, in order, repeats
+/// included: the same terms as [`words`] then [`stem`], without allocating
+/// for words seen before. `each` must not call back into this module.
+pub fn for_each_term(text: &str, mut each: impl FnMut(&str)) {
+    STEMS.with(|cell| {
+        let stems = &mut *cell.borrow_mut();
+        stems.bound();
+        for word in raw_words(text) {
+            if let Some(number) = stems.term(word) {
+                each(&stems.terms[number as usize]);
+            }
         }
     });
 }
@@ -103,6 +170,40 @@ pub fn terms(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for_each_term(text, |term| found.push(term.to_string()));
     found
+}
+
+/// Every distinct term of a document's `fields`, each once, in the order
+/// first met, with `fold` applied to its value for every occurrence and the
+/// field it occurred in. This is how a page's terms are weighed for the
+/// index; it looks each word up once and counts by term number.
+pub fn fold_terms<F: Copy, V: Default>(
+    fields: &[(&str, F)],
+    mut fold: impl FnMut(&mut V, F),
+) -> Vec<(Arc<str>, V)> {
+    STEMS.with(|cell| {
+        let stems = &mut *cell.borrow_mut();
+        stems.bound();
+        // Where each term number sits in `found`; sized by the vocabulary
+        // met so far, which is shared by every document on this thread.
+        let mut position: FastMap<u32, u32> = FastMap::default();
+        let mut found: Vec<(u32, V)> = Vec::new();
+        for &(text, field) in fields {
+            for word in raw_words(text) {
+                let Some(number) = stems.term(word) else {
+                    continue;
+                };
+                let at = *position.entry(number).or_insert_with(|| {
+                    found.push((number, V::default()));
+                    (found.len() - 1) as u32
+                });
+                fold(&mut found[at as usize].1, field);
+            }
+        }
+        found
+            .into_iter()
+            .map(|(number, value)| (stems.terms[number as usize].clone(), value))
+            .collect()
+    })
 }
 
 #[cfg(test)]
@@ -128,6 +229,37 @@ mod tests {
         assert_eq!(found, ["free", "face", "face", "group", "gps", "uk"]);
         let found: Vec<String> = words("Ärzte’ café 2024").collect();
         assert_eq!(found, ["ärzte", "café", "2024"]);
+    }
+
+    #[test]
+    fn words_are_the_runs_between_characters_that_are_not_alphanumeric() {
+        for text in [
+            "",
+            "--",
+            "plain ascii, with punctuation!",
+            "Ärzte’ café 2024 naïve_x Σίσυφος ΟΔΟΣ",
+            "emoji🙂between and ½ fractions ²",
+            "end-with-word",
+            "日本語のテキスト and mixed",
+        ] {
+            let expected: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(raw_words(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn folded_terms_are_distinct_in_first_met_order_with_every_occurrence_folded() {
+        let fields = [
+            ("Supervision groups", 10),
+            ("the group supervises", 1),
+            ("Groups", 1),
+        ];
+        let folded = fold_terms(&fields, |total: &mut u32, weight| *total += weight);
+        let folded: Vec<(&str, u32)> = folded.iter().map(|(t, n)| (&**t, *n)).collect();
+        assert_eq!(folded, [("supervis", 11), ("group", 12)]);
     }
 
     #[test]

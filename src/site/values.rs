@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::config::{Config, StructuredDataType};
 use crate::content::{ContentRef, ContentTree, FrontMatter, Page, PageId, Section, SectionId};
 use crate::fingerprint::Fingerprint;
@@ -67,6 +69,31 @@ impl MemoTable {
                 value
             }
         }
+    }
+
+    /// [`MemoTable::reuse`] for many keys, building the missing values in
+    /// parallel: a cold build makes one for every page of the site.
+    fn reuse_all(
+        &mut self,
+        wanted: &[(&str, u64)],
+        build: impl Fn(usize) -> Value + Sync,
+    ) -> Vec<Value> {
+        let table = &self.0;
+        let found: Vec<(Value, bool)> = wanted
+            .par_iter()
+            .enumerate()
+            .map(|(index, (key, fingerprint))| match table.get(*key) {
+                Some((old, value)) if old == fingerprint => (value.clone(), false),
+                _ => (build(index), true),
+            })
+            .collect();
+        for ((key, fingerprint), (value, fresh)) in wanted.iter().zip(&found) {
+            if *fresh {
+                self.0
+                    .insert(key.to_string(), (*fingerprint, value.clone()));
+            }
+        }
+        found.into_iter().map(|(value, _)| value).collect()
     }
 
     /// Forget entries for files that no longer exist. Every live key was just
@@ -283,17 +310,20 @@ impl Values {
                     .finish()
             })
             .collect();
-        let pages: Vec<Value> = tree
+        let wanted: Vec<(&str, u64)> = tree
             .pages
             .iter()
             .map(|p| {
-                memo.pages.reuse(
-                    &p.file.content_path,
+                (
+                    p.file.content_path.as_str(),
                     page_fingerprints[p.id.0 as usize],
-                    || page_summary(model, p, &links[p.section.0 as usize]),
                 )
             })
             .collect();
+        let pages = memo.pages.reuse_all(&wanted, |index| {
+            let page = &tree.pages[index];
+            page_summary(model, page, &links[page.section.0 as usize])
+        });
         let taxonomy_fingerprints: Vec<u64> = model
             .taxonomies
             .list
