@@ -11,7 +11,7 @@
 use std::fs;
 use std::hash::Hash;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
@@ -102,18 +102,25 @@ pub fn inputs_fingerprint(root: &Path, options: impl Hash) -> Option<u64> {
         }
         // Following links as the content loader does.
         let metadata = fs::metadata(&path).ok()?;
-        let inside = match metadata.is_dir() {
-            true => list_tree(&path, true)?,
-            false => Vec::new(),
-        };
-        let entries = std::iter::once((PathBuf::new(), metadata)).chain(inside);
-        for (relative, metadata) in entries {
-            // A folder's time changes with its entries, which are checked themselves.
-            if !metadata.is_dir() && metadata.modified().ok()? > settled_before {
-                return None;
+        // A folder's time changes with its entries, which are checked themselves.
+        let identify = |relative: &Path, metadata: &fs::Metadata| {
+            let settled = metadata.modified().is_ok_and(|at| at <= settled_before);
+            if !metadata.is_dir() && !settled {
+                return Seen::GiveUp;
             }
-            fingerprint = fingerprint.with((source, relative, file_identity(&metadata, true)));
-        }
+            Seen::Entry(crate::fingerprint::of((
+                relative,
+                file_identity(metadata, true),
+            )))
+        };
+        let Seen::Entry(own) = identify(Path::new(""), &metadata) else {
+            return None;
+        };
+        let inside = match metadata.is_dir() {
+            true => fingerprint_tree(&path, true, &identify)?,
+            false => 0,
+        };
+        fingerprint = fingerprint.with((source, own, inside));
     }
     Some(fingerprint.finish())
 }
@@ -122,77 +129,101 @@ pub fn inputs_fingerprint(root: &Path, options: impl Hash) -> Option<u64> {
 /// modification time. Status-change times are left out, because keeping an
 /// editor's file across builds relinks it, which changes that time.
 pub fn folder_fingerprint(folder: &Path) -> Option<u64> {
-    let mut fingerprint = Fingerprint::new();
-    for (relative, metadata) in list_tree(folder, false)? {
-        if metadata.is_dir() || relative.as_os_str() == STAMP {
-            continue;
+    fingerprint_tree(folder, false, &|relative, metadata| {
+        if relative.as_os_str() == STAMP {
+            Seen::Skip
+        } else if metadata.is_dir() {
+            Seen::Entry(crate::fingerprint::of(relative))
+        } else {
+            Seen::Entry(crate::fingerprint::of((
+                relative,
+                file_identity(metadata, false),
+            )))
         }
-        fingerprint = fingerprint.with((relative, file_identity(&metadata, false)));
-    }
-    Some(fingerprint.finish())
+    })
 }
 
-/// Everything under `folder` (not `folder` itself), with paths relative to
-/// it, each folder before its entries and names in sorted order: the same
-/// listing every time. Folders are read in parallel, since the output of a
-/// large site holds tens of thousands of files. `None` if anything cannot
-/// be read, or if, following links, a folder turns out to contain itself.
-fn list_tree(folder: &Path, follow_links: bool) -> Option<Vec<(PathBuf, fs::Metadata)>> {
+/// How a walk sees one entry, from its path relative to the folder walked
+/// and its metadata.
+type Identify<'a> = dyn Fn(&Path, &fs::Metadata) -> Seen + Sync + 'a;
+
+enum Seen {
+    /// Part of the fingerprint, with this fingerprint of its own.
+    Entry(u64),
+    /// Left out, with whatever it holds.
+    Skip,
+    /// Cannot be trusted: the whole walk gives `None`.
+    GiveUp,
+}
+
+/// Fingerprint of everything under `folder` (not `folder` itself), made
+/// from `identify` of each entry in a fixed order: names sorted, each folder
+/// before what it holds. Folders are read in parallel and each folds its own
+/// entries, since the output of a large site holds tens of thousands of
+/// files. `None` if anything cannot be read, `identify` gives up, or,
+/// following links, a folder turns out to contain itself.
+fn fingerprint_tree(folder: &Path, follow_links: bool, identify: &Identify<'_>) -> Option<u64> {
     let top = fs::metadata(folder).ok()?;
-    list_folder(
-        folder,
-        Path::new(""),
+    let walk = Walk {
         follow_links,
-        &[folder_identity(folder, &top)?],
-    )
+        identify,
+    };
+    walk.folder(folder, Path::new(""), &[folder_identity(folder, &top)?])
 }
 
-fn list_folder(
-    folder: &Path,
-    relative: &Path,
+struct Walk<'a, 'b> {
     follow_links: bool,
-    ancestors: &[FolderIdentity],
-) -> Option<Vec<(PathBuf, fs::Metadata)>> {
-    let mut names = fs::read_dir(folder)
-        .ok()?
-        .map(|entry| entry.map(|e| e.file_name()))
-        .collect::<io::Result<Vec<_>>>()
-        .ok()?;
-    names.sort_unstable();
-    let listed: Vec<Vec<(PathBuf, fs::Metadata)>> = names
-        .par_iter()
-        .map(|name| {
-            let path = folder.join(name);
-            let metadata = if follow_links {
-                fs::metadata(&path)
-            } else {
-                fs::symlink_metadata(&path)
-            }
+    identify: &'a Identify<'b>,
+}
+
+impl Walk<'_, '_> {
+    fn folder(&self, folder: &Path, relative: &Path, ancestors: &[FolderIdentity]) -> Option<u64> {
+        let mut names = fs::read_dir(folder)
+            .ok()?
+            .map(|entry| entry.map(|e| e.file_name()))
+            .collect::<io::Result<Vec<_>>>()
             .ok()?;
-            let relative = relative.join(name);
-            if !metadata.is_dir() {
-                return Some(vec![(relative, metadata)]);
-            }
-            let identity = folder_identity(&path, &metadata)?;
-            if ancestors.contains(&identity) {
-                return None;
-            }
-            let ancestors = [ancestors, &[identity]].concat();
-            let inside = list_folder(&path, &relative, follow_links, &ancestors)?;
-            let mut listed = Vec::with_capacity(inside.len() + 1);
-            listed.push((relative, metadata));
-            listed.extend(inside);
-            Some(listed)
-        })
-        .collect::<Option<_>>()?;
-    Some(listed.into_iter().flatten().collect())
+        names.sort_unstable();
+        let entries: Vec<Option<u64>> = names
+            .par_iter()
+            .map(|name| {
+                let path = folder.join(name);
+                let metadata = match self.follow_links {
+                    true => fs::metadata(&path),
+                    false => fs::symlink_metadata(&path),
+                }
+                .ok()?;
+                let relative = relative.join(name);
+                let own = match (self.identify)(&relative, &metadata) {
+                    Seen::Entry(own) => own,
+                    Seen::Skip => return Some(None),
+                    Seen::GiveUp => return None,
+                };
+                if !metadata.is_dir() {
+                    return Some(Some(own));
+                }
+                let identity = folder_identity(&path, &metadata)?;
+                if ancestors.contains(&identity) {
+                    return None;
+                }
+                let ancestors = [ancestors, &[identity]].concat();
+                let inside = self.folder(&path, &relative, &ancestors)?;
+                Some(Some(crate::fingerprint::of((own, inside))))
+            })
+            .collect::<Option<_>>()?;
+        Some(
+            Fingerprint::new()
+                .with_all(entries.into_iter().flatten())
+                .finish(),
+        )
+    }
 }
 
 /// What tells one folder from another, to notice a link loop.
 #[cfg(unix)]
 type FolderIdentity = (u64, u64);
 #[cfg(not(unix))]
-type FolderIdentity = PathBuf;
+type FolderIdentity = std::path::PathBuf;
 
 #[cfg(unix)]
 fn folder_identity(_: &Path, metadata: &fs::Metadata) -> Option<FolderIdentity> {
@@ -311,30 +342,42 @@ mod tests {
     }
 
     #[test]
-    fn a_listing_puts_each_folder_before_its_entries_in_name_order() {
+    fn a_walk_sees_every_entry_in_name_order_each_folder_before_its_entries() {
         let dir = tempfile::tempdir().unwrap();
         for path in ["b/z.txt", "b/a/x.txt", "a-b.txt", "a/y.txt"] {
             let full = dir.path().join(path);
             fs::create_dir_all(full.parent().unwrap()).unwrap();
             fs::write(full, path).unwrap();
         }
-        let listed: Vec<String> = list_tree(dir.path(), false)
-            .unwrap()
-            .into_iter()
-            .map(|(path, _)| path.display().to_string())
-            .collect();
+        let seen = std::sync::Mutex::new(Vec::new());
+        let walked = fingerprint_tree(dir.path(), false, &|relative, _| {
+            seen.lock().unwrap().push(relative.display().to_string());
+            Seen::Entry(crate::fingerprint::of(relative))
+        });
+        assert!(walked.is_some());
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort();
         assert_eq!(
-            listed,
+            seen,
             [
                 "a",
-                "a/y.txt",
                 "a-b.txt",
+                "a/y.txt",
                 "b",
                 "b/a",
                 "b/a/x.txt",
                 "b/z.txt"
             ]
         );
+        // Order decides the fingerprint; the same tree always folds the same way.
+        let by_path =
+            |relative: &Path, _: &fs::Metadata| Seen::Entry(crate::fingerprint::of(relative));
+        let again = fingerprint_tree(dir.path(), false, &by_path);
+        assert_eq!(walked, again);
+        fs::write(dir.path().join("b/a/x.txt"), "moved on").unwrap();
+        fs::rename(dir.path().join("b/a/x.txt"), dir.path().join("b/x.txt")).unwrap();
+        let moved = fingerprint_tree(dir.path(), false, &by_path);
+        assert_ne!(walked, moved, "a file moved between folders");
     }
 
     #[test]
