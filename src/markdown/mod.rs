@@ -10,7 +10,7 @@ mod highlight;
 mod raw_html;
 mod toc;
 
-use std::collections::{HashMap, HashSet};
+use crate::fingerprint::{FastMap, FastSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -48,8 +48,6 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Internal links, to check once the site is built.
     pub links: Vec<LinkRecord>,
-    /// Every id the body defines (headings, footnotes).
-    pub ids: Vec<String>,
     /// The body as plain text, for search and descriptions.
     pub text: String,
     pub word_count: usize,
@@ -124,7 +122,7 @@ impl MarkdownRenderer {
         let mut out = Rendered::default();
 
         let footnotes = Footnotes::number(&events);
-        let mut used_ids: HashSet<String> = footnotes.reserved_ids();
+        let mut used_ids: FastSet<String> = footnotes.reserved_ids();
         out.headings = assign_heading_ids(
             &mut events,
             &mut used_ids,
@@ -141,8 +139,8 @@ impl MarkdownRenderer {
             full: true,
             heading_index: 0,
             table_count: 0,
-            reference_counts: HashMap::new(),
-            footnote_bodies: HashMap::new(),
+            reference_counts: FastMap::default(),
+            footnote_bodies: FastMap::default(),
             text: String::new(),
             highlighted: false,
         };
@@ -158,8 +156,8 @@ impl MarkdownRenderer {
             full: false,
             heading_index: 0,
             table_count: 0,
-            reference_counts: HashMap::new(),
-            footnote_bodies: HashMap::new(),
+            reference_counts: FastMap::default(),
+            footnote_bodies: FastMap::default(),
             text: String::new(),
             ..emitter
         };
@@ -168,8 +166,6 @@ impl MarkdownRenderer {
         out.summary_text = collapse_whitespace(&summary_emitter.text);
 
         out.toc = toc::build(&out.headings);
-        out.ids = out.headings.iter().map(|h| h.id.clone()).collect();
-        out.ids.extend(footnotes.defined_ids());
         // Kept for the whole build: give back what growing the strings over-reserved.
         html.shrink_to_fit();
         out.summary.shrink_to_fit();
@@ -193,14 +189,14 @@ impl MarkdownRenderer {
 
 /// Footnote numbers, in order of first reference; definitions never referenced come last.
 struct Footnotes {
-    numbers: HashMap<String, usize>,
-    references: HashMap<String, usize>,
+    numbers: FastMap<String, usize>,
+    references: FastMap<String, usize>,
 }
 
 impl Footnotes {
     fn number(events: &[(Event<'_>, Range<usize>)]) -> Footnotes {
-        let mut numbers = HashMap::new();
-        let mut references: HashMap<String, usize> = HashMap::new();
+        let mut numbers = FastMap::default();
+        let mut references: FastMap<String, usize> = FastMap::default();
         let mut definitions = Vec::new();
         for (event, _) in events {
             match event {
@@ -227,8 +223,8 @@ impl Footnotes {
         self.numbers.get(label).copied().unwrap_or(0)
     }
 
-    fn reserved_ids(&self) -> HashSet<String> {
-        let mut ids = HashSet::new();
+    fn reserved_ids(&self) -> FastSet<String> {
+        let mut ids = FastSet::default();
         if self.numbers.is_empty() {
             return ids;
         }
@@ -239,12 +235,6 @@ impl Footnotes {
                 ids.insert(reference_id(*n, k));
             }
         }
-        ids
-    }
-
-    fn defined_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self.reserved_ids().into_iter().collect();
-        ids.sort();
         ids
     }
 }
@@ -261,7 +251,7 @@ fn reference_id(number: usize, occurrence: usize) -> String {
 /// heading text, numbered where they repeat. Footnote ids are taken already.
 fn assign_heading_ids(
     events: &mut [(Event<'_>, Range<usize>)],
-    used: &mut HashSet<String>,
+    used: &mut FastSet<String>,
     position: &dyn Fn(usize) -> (usize, usize),
     input: &Input<'_>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -446,9 +436,9 @@ struct Emitter<'r> {
     full: bool,
     heading_index: usize,
     table_count: usize,
-    reference_counts: HashMap<String, usize>,
+    reference_counts: FastMap<String, usize>,
     /// Rendered footnote definitions, by number.
-    footnote_bodies: HashMap<usize, String>,
+    footnote_bodies: FastMap<usize, String>,
     text: String,
     highlighted: bool,
 }
@@ -583,7 +573,7 @@ impl Emitter<'_> {
         let mut numbers: Vec<&usize> = self.footnote_bodies.keys().collect();
         numbers.sort();
         // One pass: asking per footnote was quadratic (50,000 notes took 40 s).
-        let referenced: HashSet<usize> = self
+        let referenced: FastSet<usize> = self
             .footnotes
             .numbers
             .iter()

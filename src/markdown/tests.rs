@@ -1,5 +1,7 @@
 use std::path::Path;
 
+use std::collections::HashSet;
+
 use super::*;
 use crate::links::Target;
 

@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::fingerprint::{FastMap, Fingerprint, of};
 use crate::output::OutputPath;
 
@@ -213,7 +215,7 @@ impl SearchIndex {
 
         let chunks = cut_chunks(&postings, entries.len(), dirty.as_ref(), old_chunks);
         let fragments: Vec<SearchFile> = entries
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(number, entry)| match old_fragments.get(number) {
                 Some(old)
@@ -336,31 +338,38 @@ fn cut_chunks(
     let mut old_by_first: std::collections::HashMap<Arc<str>, Chunk> =
         old.into_iter().map(|c| (c.first.clone(), c)).collect();
     let terms: Vec<(&Arc<str>, &Postings)> = postings.iter().collect();
-    let mut chunks = Vec::with_capacity(starts.len());
-    for (n, &start) in starts.iter().enumerate() {
-        let end = starts.get(n + 1).copied().unwrap_or(terms.len());
-        let slice = &terms[start..end];
-        let first = slice[0].0.clone();
-        let unchanged = dirty.is_some_and(|dirty| {
-            let last = slice[slice.len() - 1].0;
-            dirty.range(first.clone()..=last.clone()).next().is_none()
-        });
-        if unchanged {
-            if let Some(old) = old_by_first.remove(&first) {
-                if old.terms == slice.len() {
-                    chunks.push(old);
-                    continue;
+    let slices: Vec<&[(&Arc<str>, &Postings)]> = starts
+        .iter()
+        .enumerate()
+        .map(|(n, &start)| &terms[start..starts.get(n + 1).copied().unwrap_or(terms.len())])
+        .collect();
+    // Chunks kept from the last build first; then the rest are encoded in parallel.
+    let kept: Vec<Option<Chunk>> = slices
+        .iter()
+        .map(|slice| {
+            let (first, last) = (slice[0].0, slice[slice.len() - 1].0);
+            let unchanged = dirty
+                .is_some_and(|dirty| dirty.range::<Arc<str>, _>(first..=last).next().is_none());
+            let old = unchanged.then(|| old_by_first.remove(first)).flatten()?;
+            (old.terms == slice.len()).then_some(old)
+        })
+        .collect();
+    let mut chunks: Vec<Chunk> = slices
+        .par_iter()
+        .zip(kept)
+        .map(|(slice, kept)| {
+            kept.unwrap_or_else(|| {
+                let first = slice[0].0.clone();
+                let bytes = encode::encode_chunk(slice.iter().map(|(t, p)| (&***t, p.as_slice())));
+                let name = format!("{:08x}", (of(&*first) >> 32) as u32);
+                Chunk {
+                    file: SearchFile::new(&format!("search/chunks/{name}.bin"), Arc::from(bytes)),
+                    first,
+                    terms: slice.len(),
                 }
-            }
-        }
-        let bytes = encode::encode_chunk(slice.iter().map(|(t, p)| (&***t, p.as_slice())));
-        let name = format!("{:08x}", (of(&*first) >> 32) as u32);
-        chunks.push(Chunk {
-            file: SearchFile::new(&format!("search/chunks/{name}.bin"), Arc::from(bytes)),
-            first,
-            terms: slice.len(),
-        });
-    }
+            })
+        })
+        .collect();
     make_names_unique(&mut chunks);
     chunks
 }
