@@ -163,13 +163,23 @@ enum Seen {
 /// files. `None` if anything cannot be read, `identify` gives up, or,
 /// following links, a folder turns out to contain itself.
 fn fingerprint_tree(folder: &Path, follow_links: bool, identify: &Identify<'_>) -> Option<u64> {
-    let top = fs::metadata(folder).ok()?;
     let walk = Walk {
         follow_links,
         identify,
     };
-    walk.folder(folder, Path::new(""), &[folder_identity(folder, &top)?])
+    // Without following links a walk cannot come back to a folder, so only a
+    // walk that follows them needs to know where it has been.
+    let ancestors = match follow_links {
+        true => vec![folder_identity(folder, &fs::metadata(folder).ok()?)?],
+        false => Vec::new(),
+    };
+    walk.folder(folder, Path::new(""), &ancestors)
 }
+
+/// Folders deeper than this are folded by one iterative walk each: recursing
+/// through the thread pool for every level of a pathologically deep tree
+/// could run out of stack.
+const PARALLEL_DEPTH: usize = 32;
 
 struct Walk<'a, 'b> {
     follow_links: bool,
@@ -178,6 +188,9 @@ struct Walk<'a, 'b> {
 
 impl Walk<'_, '_> {
     fn folder(&self, folder: &Path, relative: &Path, ancestors: &[FolderIdentity]) -> Option<u64> {
+        if relative.components().count() >= PARALLEL_DEPTH {
+            return self.deep_folder(folder, relative);
+        }
         let mut names = fs::read_dir(folder)
             .ok()?
             .map(|entry| entry.map(|e| e.file_name()))
@@ -202,11 +215,14 @@ impl Walk<'_, '_> {
                 if !metadata.is_dir() {
                     return Some(Some(own));
                 }
-                let identity = folder_identity(&path, &metadata)?;
-                if ancestors.contains(&identity) {
-                    return None;
+                let mut ancestors = ancestors.to_vec();
+                if self.follow_links {
+                    let identity = folder_identity(&path, &metadata)?;
+                    if ancestors.contains(&identity) {
+                        return None;
+                    }
+                    ancestors.push(identity);
                 }
-                let ancestors = [ancestors, &[identity]].concat();
                 let inside = self.folder(&path, &relative, &ancestors)?;
                 Some(Some(crate::fingerprint::of((own, inside))))
             })
@@ -216,6 +232,30 @@ impl Walk<'_, '_> {
                 .with_all(entries.into_iter().flatten())
                 .finish(),
         )
+    }
+
+    /// The fingerprint of a deep folder from one sorted, iterative walk (which
+    /// notices link loops itself). Writing and checking a stamp both fold at
+    /// the same depth, so they agree.
+    fn deep_folder(&self, folder: &Path, relative: &Path) -> Option<u64> {
+        let mut fingerprint = Fingerprint::new();
+        let mut walk = walkdir::WalkDir::new(folder)
+            .follow_links(self.follow_links)
+            .min_depth(1)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = walk.next() {
+            let entry = entry.ok()?;
+            let metadata = entry.metadata().ok()?;
+            let inside = entry.path().strip_prefix(folder).ok()?;
+            match (self.identify)(&relative.join(inside), &metadata) {
+                Seen::Entry(own) => fingerprint = fingerprint.with(own),
+                Seen::Skip if metadata.is_dir() => walk.skip_current_dir(),
+                Seen::Skip => {}
+                Seen::GiveUp => return None,
+            }
+        }
+        Some(fingerprint.finish())
     }
 }
 
@@ -324,11 +364,8 @@ mod tests {
         let root = dir.path();
         let before = inputs_fingerprint(root, false).unwrap();
         write_dated(&root.join("site.yml"), "title: U\n", 30);
-        assert_ne!(
-            inputs_fingerprint(root, false),
-            Some(before),
-            "site.yml edited"
-        );
+        let edited = inputs_fingerprint(root, false).expect("a settled site has a fingerprint");
+        assert_ne!(edited, before, "site.yml edited");
 
         #[cfg(unix)]
         {
@@ -338,6 +375,8 @@ mod tests {
                 None,
                 "content/a/loop → content"
             );
+            fs::remove_file(root.join("content/a/loop")).unwrap();
+            assert!(inputs_fingerprint(root, false).is_some(), "loop removed");
         }
     }
 
@@ -349,27 +388,32 @@ mod tests {
             fs::create_dir_all(full.parent().unwrap()).unwrap();
             fs::write(full, path).unwrap();
         }
+        // On one thread the walk meets entries in exactly the order it folds them.
         let seen = std::sync::Mutex::new(Vec::new());
-        let walked = fingerprint_tree(dir.path(), false, &|relative, _| {
-            seen.lock().unwrap().push(relative.display().to_string());
-            Seen::Entry(crate::fingerprint::of(relative))
-        });
+        let walked = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| {
+                fingerprint_tree(dir.path(), false, &|relative, _| {
+                    seen.lock().unwrap().push(relative.display().to_string());
+                    Seen::Entry(crate::fingerprint::of(relative))
+                })
+            });
         assert!(walked.is_some());
-        let mut seen = seen.into_inner().unwrap();
-        seen.sort();
         assert_eq!(
-            seen,
+            seen.into_inner().unwrap(),
             [
                 "a",
-                "a-b.txt",
                 "a/y.txt",
+                "a-b.txt",
                 "b",
                 "b/a",
                 "b/a/x.txt",
                 "b/z.txt"
             ]
         );
-        // Order decides the fingerprint; the same tree always folds the same way.
+        // Many threads fold the same way as one.
         let by_path =
             |relative: &Path, _: &fs::Metadata| Seen::Entry(crate::fingerprint::of(relative));
         let again = fingerprint_tree(dir.path(), false, &by_path);
@@ -378,6 +422,22 @@ mod tests {
         fs::rename(dir.path().join("b/a/x.txt"), dir.path().join("b/x.txt")).unwrap();
         let moved = fingerprint_tree(dir.path(), false, &by_path);
         assert_ne!(walked, moved, "a file moved between folders");
+    }
+
+    #[test]
+    fn a_folder_deeper_than_the_parallel_walk_still_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep: std::path::PathBuf = (0..PARALLEL_DEPTH + 8).map(|n| format!("d{n}")).collect();
+        fs::create_dir_all(dir.path().join(&deep)).unwrap();
+        fs::write(dir.path().join(&deep).join("page.html"), "one").unwrap();
+        let before = folder_fingerprint(dir.path()).unwrap();
+        assert_eq!(folder_fingerprint(dir.path()), Some(before));
+        fs::write(dir.path().join(&deep).join("page.html"), "two!").unwrap();
+        assert_ne!(
+            folder_fingerprint(dir.path()),
+            Some(before),
+            "a deep file edited"
+        );
     }
 
     #[test]

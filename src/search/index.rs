@@ -63,7 +63,7 @@ impl Entry {
         }
         fields.push((document.description, DESCRIPTION));
         fields.push((document.body, BODY));
-        // Highest field weight and body count per term.
+        // A term's weight is its best field's, plus its body count up to a cap.
         let weights = tokens::fold_terms(&fields, |(field, body): &mut (u32, u32), weight| {
             if weight == BODY {
                 *body += 1;
@@ -343,7 +343,8 @@ fn cut_chunks(
         .enumerate()
         .map(|(n, &start)| &terms[start..starts.get(n + 1).copied().unwrap_or(terms.len())])
         .collect();
-    // Chunks kept from the last build first; then the rest are encoded in parallel.
+    // Deciding which chunks to keep takes them out of `old_by_first`, so it
+    // runs in order; only encoding the rest is worth spreading over threads.
     let kept: Vec<Option<Chunk>> = slices
         .iter()
         .map(|slice| {

@@ -73,7 +73,9 @@ struct Stems {
     lowercase: String,
 }
 
-/// Bounded, so a huge vocabulary cannot grow the memo without end.
+/// Checked before each document, so a site's vocabulary cannot grow the
+/// memo without end; one document's own words are always remembered whole,
+/// because clearing renumbers the terms it is being counted by.
 const KNOWN_STEMS: usize = 200_000;
 
 impl Stems {
@@ -87,10 +89,10 @@ impl Stems {
         }
     }
 
-    /// Forget everything once the memo is full. Only called between
-    /// documents, since it renumbers the terms.
-    fn bound(&mut self) {
-        if self.known.len() >= KNOWN_STEMS {
+    /// Forget everything once the memo holds `limit` words. Only called
+    /// between documents, since it renumbers the terms.
+    fn bound(&mut self, limit: usize) {
+        if self.known.len() >= limit {
             self.known.clear();
             self.terms.clear();
             self.numbers.clear();
@@ -156,7 +158,7 @@ pub fn stem(word: &str) -> String {
 pub fn for_each_term(text: &str, mut each: impl FnMut(&str)) {
     STEMS.with(|cell| {
         let stems = &mut *cell.borrow_mut();
-        stems.bound();
+        stems.bound(KNOWN_STEMS);
         for word in raw_words(text) {
             if let Some(number) = stems.term(word) {
                 each(&stems.terms[number as usize]);
@@ -175,21 +177,31 @@ pub fn terms(text: &str) -> Vec<String> {
 /// Every distinct term of a document's `fields`, each once, in the order
 /// first met, with `fold` applied to its value for every occurrence and the
 /// field it occurred in. This is how a page's terms are weighed for the
-/// index; it looks each word up once and counts by term number.
+/// index; it looks each word up once and counts by term number. `fold` must
+/// not call back into this module.
 pub fn fold_terms<F: Copy, V: Default>(
     fields: &[(&str, F)],
-    mut fold: impl FnMut(&mut V, F),
+    fold: impl FnMut(&mut V, F),
 ) -> Vec<(Arc<str>, V)> {
     STEMS.with(|cell| {
         let stems = &mut *cell.borrow_mut();
-        stems.bound();
-        // Where each term number sits in `found`; sized by the vocabulary
-        // met so far, which is shared by every document on this thread.
+        stems.bound(KNOWN_STEMS);
+        stems.fold_terms(fields, fold)
+    })
+}
+
+impl Stems {
+    fn fold_terms<F: Copy, V: Default>(
+        &mut self,
+        fields: &[(&str, F)],
+        mut fold: impl FnMut(&mut V, F),
+    ) -> Vec<(Arc<str>, V)> {
+        // Where each term number's value is in `found`.
         let mut position: FastMap<u32, u32> = FastMap::default();
         let mut found: Vec<(u32, V)> = Vec::new();
         for &(text, field) in fields {
             for word in raw_words(text) {
-                let Some(number) = stems.term(word) else {
+                let Some(number) = self.term(word) else {
                     continue;
                 };
                 let at = *position.entry(number).or_insert_with(|| {
@@ -201,9 +213,9 @@ pub fn fold_terms<F: Copy, V: Default>(
         }
         found
             .into_iter()
-            .map(|(number, value)| (stems.terms[number as usize].clone(), value))
+            .map(|(number, value)| (self.terms[number as usize].clone(), value))
             .collect()
-    })
+    }
 }
 
 #[cfg(test)]
@@ -260,6 +272,42 @@ mod tests {
         let folded = fold_terms(&fields, |total: &mut u32, weight| *total += weight);
         let folded: Vec<(&str, u32)> = folded.iter().map(|(t, n)| (&**t, *n)).collect();
         assert_eq!(folded, [("supervis", 11), ("group", 12)]);
+    }
+
+    #[test]
+    fn a_full_memo_is_forgotten_between_documents_without_mixing_up_terms() {
+        let mut stems = Stems::new();
+        let count = |stems: &mut Stems, text: &str| -> Vec<(String, u32)> {
+            stems.bound(3);
+            let folded = stems.fold_terms(&[(text, ())], |n: &mut u32, ()| *n += 1);
+            folded
+                .into_iter()
+                .map(|(t, n)| (t.to_string(), n))
+                .collect()
+        };
+        let first = count(&mut stems, "groups meet; supervision groups help peers");
+        assert_eq!(
+            first,
+            [
+                ("group", 2),
+                ("meet", 1),
+                ("supervis", 1),
+                ("help", 1),
+                ("peer", 1)
+            ]
+            .map(|(t, n)| (t.to_string(), n))
+        );
+        assert!(stems.known.len() > 3, "one document is remembered whole");
+        let second = count(&mut stems, "peers supervise peers");
+        assert_eq!(
+            second,
+            [("peer", 2), ("supervis", 1)].map(|(t, n)| (t.to_string(), n))
+        );
+        assert_eq!(
+            stems.terms.len(),
+            2,
+            "the memo was cleared before the second document"
+        );
     }
 
     #[test]
