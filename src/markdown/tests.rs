@@ -1,6 +1,8 @@
-use std::path::Path;
+//! Markdown rendering: heading ids, footnotes, the table of contents,
+//! summaries, highlighting, links and plain text, checked on small bodies.
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use super::*;
 use crate::links::Target;

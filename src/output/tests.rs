@@ -1,3 +1,6 @@
+//! The output folder: staging, the atomic swap, the manifest, and keeping
+//! files the editor put there.
+
 use super::*;
 
 fn site() -> tempfile::TempDir {

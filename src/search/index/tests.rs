@@ -1,3 +1,6 @@
+//! The search index: ranking, stemming, chunk boundaries, incremental
+//! updates, result fragments and what a query has to fetch.
+
 use super::*;
 use crate::search::encode::decode_chunk;
 use crate::search::query;
