@@ -51,9 +51,8 @@ struct Shared {
 
 #[derive(Default)]
 struct State {
-    current: Option<&'static str>,
-    /// When the current phase started.
-    current_since: Option<Instant>,
+    /// The phase under way, and when it started.
+    current: Option<(&'static str, Instant)>,
     /// Whether the current phase has been announced as still running.
     announced: bool,
     finished: Vec<(&'static str, Duration)>,
@@ -126,8 +125,7 @@ impl PhaseObserver for Shared {
     fn started(&self, phase: &'static str) {
         {
             let mut state = lock(&self.state);
-            state.current = Some(phase);
-            state.current_since = Some(Instant::now());
+            state.current = Some((phase, Instant::now()));
             state.announced = false;
         }
         self.show();
@@ -165,9 +163,9 @@ impl Shared {
                 }
                 state.printed = state.finished.len();
                 let running_long = state
-                    .current_since
-                    .is_some_and(|since| since.elapsed() >= LONG_PHASE);
-                if let (Some(phase), false, true) = (state.current, state.announced, running_long) {
+                    .current
+                    .filter(|(_, since)| since.elapsed() >= LONG_PHASE);
+                if let (Some((phase, _)), false) = (running_long, state.announced) {
                     let _ = writeln!(
                         out,
                         "[{:>2}/{}] {phase:<10} running…",
@@ -180,6 +178,7 @@ impl Shared {
             ProgressStyle::Bar => {
                 let phase = state
                     .current
+                    .map(|(phase, _)| phase)
                     .or_else(|| state.finished.last().map(|(phase, _)| *phase));
                 let Some(phase) = phase else { return };
                 let step = step_of(phase);

@@ -190,8 +190,10 @@ fn progress_is_plain_lines_off_a_terminal_and_can_be_turned_off() {
     // (That `auto` waits for a long build is a unit test in src/progress.rs:
     // here it would depend on how fast the machine is.)
     let never = site.run(&["build", "--full", "--progress", "never"]);
+    never.assert_success();
     assert!(!never.stdout.contains("[ 1/14]"), "{}", never.stdout);
     let quiet = site.run(&["build", "--full", "-q", "--progress", "always"]);
+    quiet.assert_success();
     assert_eq!(quiet.stdout, "");
 }
 

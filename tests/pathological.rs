@@ -90,7 +90,7 @@ fn a_ten_megabyte_line_builds() {
         cpu_seconds: 60,
         wall: Duration::from_secs(120),
         memory_mib: 512,
-        file_bytes: None,
+        ..SMALL
     };
     site.build_within(limits).assert_success();
     assert!(site.read("public/page/index.html").len() > 10_000_000);
@@ -108,7 +108,7 @@ fn a_million_row_table_builds() {
         cpu_seconds: 90,
         wall: Duration::from_secs(180),
         memory_mib: 3 * 1024,
-        file_bytes: None,
+        ..SMALL
     };
     site.build_within(limits).assert_success();
     let html = site.read("public/page/index.html");

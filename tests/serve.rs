@@ -208,14 +208,9 @@ fn editors_save_habits_are_handled() {
             format!("---\ntitle: Page A\n---\nSave number {i}.\n").as_bytes(),
         );
     }
-    let deadline = std::time::Instant::now() + common::serve::PATIENCE;
-    while !server.get("/guide/a/").body.contains("Save number 299.") {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the last save never showed up"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    server.get_until("/guide/a/", "the last save never showed up", |reply| {
+        reply.body.contains("Save number 299.")
+    });
     let rebuilds = server.printed().matches("Rebuilt in").count();
     assert!(
         rebuilds < 150,
@@ -322,17 +317,9 @@ fn thousands_of_concurrent_connections_are_bounded() {
     );
     drop(held);
     // Once they go, the preview answers again at once.
-    let deadline = std::time::Instant::now() + common::serve::PATIENCE;
-    loop {
-        if server.get("/guide/a/").status == 200 {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the server stopped answering"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    server.get_until("/guide/a/", "the server stopped answering", |reply| {
+        reply.status == 200
+    });
 }
 
 /// A tiny deterministic generator, so a failing storm can be replayed.
@@ -407,18 +394,9 @@ fn a_storm_of_saves_deletes_and_renames_ends_equal_to_a_clean_build() {
         "content/storm/last.md",
         b"---\ntitle: Last\n---\nThe storm is over.\n",
     );
-    let deadline = std::time::Instant::now() + common::serve::PATIENCE;
-    while !server
-        .get("/storm/last/")
-        .body
-        .contains("The storm is over.")
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the last save never showed up"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    server.get_until("/storm/last/", "the last save never showed up", |reply| {
+        reply.body.contains("The storm is over.")
+    });
     std::thread::sleep(Duration::from_millis(500));
     assert!(server.is_running(), "serve kept running");
     assert!(

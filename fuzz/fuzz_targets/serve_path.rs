@@ -29,7 +29,6 @@ fuzz_target!(|raw: &str| {
     match resolve(raw, files()) {
         Resolved::File(path) => {
             assert!(files().contains_key(&path), "{raw:?} -> {path:?}");
-            assert!(!path.split('/').any(|s| s == ".." || s == "."), "{raw:?}");
         }
         Resolved::Redirect(to) => assert!(
             to.starts_with('/') && !to.starts_with("//") && to.ends_with('/'),

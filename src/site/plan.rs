@@ -13,7 +13,7 @@ use crate::output::OutputPath;
 use crate::publish::sitemap::{SitemapEntry, URLS_PER_FILE, robots, sitemaps};
 
 use super::routes::{Origin, Routes};
-use super::values::{PagerPage, filter_views, section_has_feed, site_has_feed};
+use super::values::{PagerPage, section_has_feed, site_has_feed};
 use super::{Model, Site};
 use crate::fingerprint::Fingerprint;
 
@@ -166,7 +166,7 @@ pub(super) fn plan_routes(site: &Site) -> (super::Plan, Vec<Diagnostic>) {
             &origin,
             |number, total| Job::Section { id, number, total },
         );
-        for view in filter_views(model, id) {
+        for view in site.values.filter_views(id) {
             planner.add_page(
                 model,
                 &view.site_path(model, section),

@@ -18,9 +18,7 @@ use crate::output::OutputPath;
 use crate::templates::{StaticSource, Value};
 
 use super::plan::Job;
-use super::values::{
-    FilterView, PagerPage, Values, a_to_z, filter_view, filter_views, ordered_subsections,
-};
+use super::values::{FilterView, PagerPage, Values, a_to_z, ordered_subsections};
 use super::{OutputRecord, OutputRecords, Sink, Site, highlight_stylesheet};
 
 /// What rendering produced.
@@ -195,7 +193,8 @@ fn fingerprint(site: &Site, job: &Job) -> u64 {
             )
             .with(backlinks(&section.url))
             .with_all(
-                filter_views(model, id)
+                values
+                    .filter_views(id)
                     .iter()
                     .map(|v| (v.taxonomy, v.term, v.pages.len())),
             )
@@ -231,7 +230,7 @@ fn fingerprint(site: &Site, job: &Job) -> u64 {
         }
         Job::Section { id, number, total } => section(*id).with((number, total)).finish(),
         Job::SectionFilter { id, taxonomy, term } => {
-            let view = filter_view(model, *id, *taxonomy, *term);
+            let view = values.filter_view(*id, *taxonomy, *term);
             section(*id)
                 .with(("filter", taxonomy, term))
                 .with(view.map(|v| pages(&v.pages)))
@@ -342,8 +341,8 @@ impl Renderer<'_> {
                 self.section(*id, (*number, *total), None, &mut produced)
             }
             Job::SectionFilter { id, taxonomy, term } => {
-                match filter_view(&site.model, *id, *taxonomy, *term) {
-                    Some(view) => self.section(*id, (1, 1), Some(&view), &mut produced),
+                match site.values.filter_view(*id, *taxonomy, *term) {
+                    Some(view) => self.section(*id, (1, 1), Some(view), &mut produced),
                     None => return produced,
                 }
             }

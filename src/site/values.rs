@@ -37,6 +37,10 @@ pub struct Values {
     /// Each taxonomy with its terms, in config order.
     pub taxonomies: Vec<Value>,
     pub taxonomy_fingerprints: Vec<u64>,
+    /// Each section's filtered listings, by section id: worked out once per
+    /// build, since the plan, fingerprints and every listing of the section
+    /// all need them.
+    filters: Vec<Vec<FilterView>>,
     /// Summaries by content path, for the next build to reuse.
     memo: Memo,
 }
@@ -134,7 +138,7 @@ impl FilterView {
 
 /// Every filtered listing of a section: for each of its filter taxonomies,
 /// each term its pages use, with those pages in the section's order.
-pub fn filter_views(model: &Model, id: SectionId) -> Vec<FilterView> {
+fn filter_views(model: &Model, id: SectionId) -> Vec<FilterView> {
     let section = model.tree.section(id);
     let mut views = Vec::new();
     for name in &section.front.filters {
@@ -145,22 +149,6 @@ pub fn filter_views(model: &Model, id: SectionId) -> Vec<FilterView> {
         views.extend(terms.filter_map(|term| view_of(model, section, index, term)));
     }
     views
-}
-
-/// One filtered listing of a section, if the section filters by that
-/// taxonomy and any of its pages use that term.
-pub fn filter_view(
-    model: &Model,
-    id: SectionId,
-    taxonomy: usize,
-    term: usize,
-) -> Option<FilterView> {
-    let section = model.tree.section(id);
-    let name = &model.taxonomies.list.get(taxonomy)?.name;
-    if !section.front.filters.contains(name) {
-        return None;
-    }
-    view_of(model, section, taxonomy, term)
 }
 
 fn view_of(
@@ -239,6 +227,7 @@ impl Values {
             link_fingerprints: Vec::new(),
             taxonomies: Vec::new(),
             taxonomy_fingerprints: Vec::new(),
+            filters: Vec::new(),
             memo: Memo::default(),
         }
     }
@@ -362,6 +351,11 @@ impl Values {
             .forget_missing(tree.pages.iter().map(|p| p.file.content_path.as_str()));
         memo.sections.forget_missing(section_paths());
         memo.links.forget_missing(section_paths());
+        let filters = tree
+            .sections
+            .iter()
+            .map(|s| filter_views(model, s.id))
+            .collect();
         Values {
             site,
             site_fingerprint,
@@ -373,8 +367,22 @@ impl Values {
             link_fingerprints,
             taxonomies,
             taxonomy_fingerprints,
+            filters,
             memo,
         }
+    }
+
+    /// Every filtered listing of a section.
+    pub fn filter_views(&self, id: SectionId) -> &[FilterView] {
+        &self.filters[id.0 as usize]
+    }
+
+    /// One filtered listing of a section, if the section filters by that
+    /// taxonomy and any of its pages use that term.
+    pub fn filter_view(&self, id: SectionId, taxonomy: usize, term: usize) -> Option<&FilterView> {
+        self.filter_views(id)
+            .iter()
+            .find(|view| view.taxonomy == taxonomy && view.term == term)
     }
 
     /// Everything a page template gets as `page`.
@@ -490,7 +498,7 @@ impl Values {
     /// terms its pages use, and where each term's filtered listing is.
     fn section_filters(&self, model: &Model, id: SectionId) -> Value {
         let section = model.tree.section(id);
-        let views = filter_views(model, id);
+        let views = self.filter_views(id);
         list(section.front.filters.iter().filter_map(|name| {
             let index = model.taxonomies.list.iter().position(|t| &t.name == name)?;
             let taxonomy = &model.taxonomies.list[index];

@@ -108,7 +108,8 @@ impl KeyIndex {
             positions.entry(path.clone()).or_insert(KeyPosition {
                 line: index + 1,
                 key_column: column + 1,
-                key_width: key.width,
+                // In characters, for underlining.
+                key_width: rest[..key.end].chars().count(),
                 value_column,
             });
             let value = after_colon.trim();
@@ -125,12 +126,10 @@ impl KeyIndex {
     }
 }
 
-/// A key at the start of `rest`: its name, its width as written (in
-/// characters, for underlining), where it ends (in bytes, for slicing), and
-/// the byte index of its colon.
+/// A key at the start of `rest`: its name, where it ends as written (in
+/// bytes, for slicing), and the byte index of its colon.
 pub(crate) struct ParsedKey {
     pub name: String,
-    pub width: usize,
     pub end: usize,
     pub colon: usize,
 }
@@ -179,12 +178,7 @@ pub(crate) fn parse_key(rest: &str) -> Option<ParsedKey> {
     let colon = end + spaces;
     let is_key = rest[colon..].starts_with(':')
         && (rest.len() == colon + 1 || rest[colon + 1..].starts_with([' ', '\t']));
-    is_key.then(|| ParsedKey {
-        width: rest[..end].chars().count(),
-        end,
-        name,
-        colon,
-    })
+    is_key.then_some(ParsedKey { end, name, colon })
 }
 
 #[cfg(test)]

@@ -89,6 +89,25 @@ impl ServeProcess {
         get(&self.address, path)
     }
 
+    /// Fetch `path` until `accept` likes the reply, as a page does while
+    /// the preview catches up; fails with `waiting_for` after [`PATIENCE`].
+    pub fn get_until(
+        &self,
+        path: &str,
+        waiting_for: &str,
+        accept: impl Fn(&Reply) -> bool,
+    ) -> Reply {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let reply = self.get(path);
+            if accept(&reply) {
+                return reply;
+            }
+            assert!(Instant::now() < deadline, "{waiting_for}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn events(&self) -> EventStream {
         EventStream::connect(&self.address)
     }
