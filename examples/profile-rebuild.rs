@@ -8,6 +8,10 @@ use std::time::Instant;
 use signposter::serve::Session;
 use signposter::site::SiteOptions;
 
+/// The same allocator as the `signposter` binary, so the figures match the dev server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let root = PathBuf::from(args.next().expect("usage: profile-rebuild SITE [RUNS]"))

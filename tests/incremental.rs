@@ -7,6 +7,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::TestSite;
+use signposter::diagnostics::{Code, Diagnostics};
 use signposter::serve::Session;
 use signposter::site::SiteOptions;
 
@@ -15,6 +16,8 @@ struct Script {
     root: PathBuf,
     session: Session,
     steps: usize,
+    /// The warnings of the last rebuild.
+    warnings: Diagnostics,
 }
 
 impl Script {
@@ -36,6 +39,7 @@ impl Script {
             root,
             session,
             steps: 0,
+            warnings: Diagnostics::default(),
         }
     }
 
@@ -67,6 +71,7 @@ impl Script {
         let changed: Vec<PathBuf> = paths.iter().map(|p| self.root.join(p)).collect();
         let result = self.session.apply(&changed);
         assert!(result.is_ok(), "step {}: {:?}", self.steps, result.err());
+        self.warnings = result.unwrap().warnings;
         self.assert_same_as_full_build();
         self
     }
@@ -251,4 +256,82 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
     );
     assert_eq!(applied.rendered, written.len());
     script.assert_same_as_full_build();
+}
+
+/// The files of each warning with this code, in order.
+fn warned_files(warnings: &Diagnostics, code: Code) -> Vec<String> {
+    warnings
+        .iter()
+        .filter(|d| d.code == code)
+        .filter_map(|d| d.location.as_ref())
+        .map(|l| l.path.display().to_string())
+        .collect()
+}
+
+/// Regression: a rebuild keeps the link findings of pages whose links did not
+/// change, so an anchor broken (or mended) by an edit to the page it points
+/// at, or a link broken by that page's removal, must still be found.
+#[test]
+fn link_findings_follow_edits_to_the_pages_they_point_at() {
+    let b = |heading: &str| format!("---\ntitle: Page B\n---\nIntro.\n\n## {heading}\n\nText.\n");
+    let site = TestSite::minimal()
+        .file(
+            "site.yml",
+            "title: Links\nbase_url: https://example.org/\nlinks:\n  internal: warn\n",
+        )
+        .file("content/guide/_index.md", "---\ntitle: Guide\n---\n")
+        .file(
+            "content/guide/a.md",
+            "---\ntitle: Page A\n---\nSee [the details](/guide/b/#details).\n",
+        )
+        .file("content/guide/b.md", &b("Details"))
+        .file(
+            "content/guide/c.md",
+            "---\ntitle: Page C\n---\nSee [A](a.md) and [B](/guide/b/).\n",
+        );
+    let mut script = Script::start(site);
+    let anchors = |script: &Script| warned_files(&script.warnings, Code::BrokenAnchor);
+    let links = |script: &Script| warned_files(&script.warnings, Code::BrokenLink);
+
+    script.write("content/guide/b.md", &b("Particulars"));
+    assert_eq!(anchors(&script), ["content/guide/a.md"]);
+    script.write("content/guide/b.md", &b("Details"));
+    assert!(anchors(&script).is_empty(), "{:?}", anchors(&script));
+    // An edit that keeps every address and id keeps the findings as they were.
+    script.write(
+        "content/guide/c.md",
+        "---\ntitle: Page C\n---\nSee [A](a.md) and [B](/guide/b/) again.\n",
+    );
+    assert!(links(&script).is_empty() && anchors(&script).is_empty());
+    script.remove("content/guide/b.md");
+    assert_eq!(links(&script), ["content/guide/a.md", "content/guide/c.md"]);
+    script.write("content/guide/b.md", &b("Details"));
+    assert!(links(&script).is_empty() && anchors(&script).is_empty());
+}
+
+/// A page whose template looks up another (`get_page`) shows that page's
+/// edits, though nothing else ties the two together.
+#[test]
+fn a_lookup_in_a_template_follows_the_page_it_looks_up() {
+    let b = |title: &str| format!("---\ntitle: {title}\n---\nB.\n");
+    let site = TestSite::minimal()
+        .file("content/guide/_index.md", "---\ntitle: Guide\n---\n")
+        .file("content/guide/b.md", &b("Page B"))
+        .file("content/other/_index.md", "---\ntitle: Other\n---\n")
+        .file(
+            "content/other/x.md",
+            "---\ntitle: Page X\ntemplate: looks-up.html\n---\nX.\n",
+        )
+        .file(
+            "templates/looks-up.html",
+            "{% set b = get_page(path='guide/b.md') %}<p>See {{ b.title }}.</p>",
+        );
+    let mut script = Script::start(site);
+    assert!(script.served("other/x/index.html").contains("See Page B."));
+    script.write("content/guide/b.md", &b("Page B, retitled"));
+    assert!(
+        script
+            .served("other/x/index.html")
+            .contains("See Page B, retitled.")
+    );
 }

@@ -10,7 +10,7 @@ use crate::config::BaseUrl;
 use crate::content::{ContentRef, ContentTree};
 use crate::diagnostics::Code;
 
-pub use check::{BuiltSite, LinkRecord, LinkSource, check_links};
+pub use check::{BuiltSite, LinkRecord, LinkSource, check_links, lands_on_any};
 
 /// Where a rewritten link points, to be checked once the site is built.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -100,11 +100,11 @@ impl Session {
     }
 
     /// Build the whole site from scratch and list every file that differs
-    /// from what this session serves: the check that incremental rebuilds
-    /// are exactly full rebuilds.
+    /// from what this session serves, and any difference in the findings:
+    /// the check that incremental rebuilds are exactly full rebuilds.
     pub fn compare_with_full_build(&self) -> Vec<String> {
-        let fresh = match Session::start(&self.options) {
-            Ok((session, Ok(_))) => session.files,
+        let (fresh, fresh_findings) = match Session::start(&self.options) {
+            Ok((session, Ok(_))) => (session.files, session.site.findings()),
             Ok((_, Err(found))) | Err(found) => {
                 return vec![format!(
                     "a full build fails where the incremental one succeeded:\n{}",
@@ -113,6 +113,15 @@ impl Session {
             }
         };
         let mut differences = Vec::new();
+        let text = |found: &Diagnostics| {
+            crate::diagnostics::render_all(found, crate::diagnostics::Palette::plain())
+        };
+        let (ours, full) = (text(&self.site.findings()), text(&fresh_findings));
+        if ours != full {
+            differences.push(format!(
+                "the findings differ\n--- incremental\n{ours}\n--- full\n{full}"
+            ));
+        }
         for (path, bytes) in &fresh {
             match self.files.get(path) {
                 None => differences.push(format!("{path}: missing from the incremental build")),

@@ -19,7 +19,6 @@ pub mod sink;
 mod timings;
 pub mod values;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -91,27 +90,13 @@ struct CachedMarkdown {
     rendered: Arc<Rendered>,
 }
 
-/// What the last committed render produced for one output file.
-#[derive(Debug, Clone)]
-struct OutputRecord {
-    fingerprint: u64,
-    /// Site path and ids of an HTML page, for checking anchors.
-    page_ids: Option<(Arc<str>, Arc<std::collections::HashSet<String>>)>,
-    /// What its template looked up (`get_page`, `url_for`, …) and the answers.
-    lookups: Vec<(crate::templates::LookupKey, u64)>,
-}
-
-/// What each output of the last render was made from, shared between renders
-/// so that carrying an unchanged output over costs a reference count.
-type OutputRecords = FastMap<OutputPath, Arc<OutputRecord>>;
-
 /// Results kept from one rebuild to the next.
 #[derive(Default)]
 struct Caches {
     content: ContentCache,
     /// Findings of the last full content load, which a patch leaves as they are.
     content_diagnostics: Vec<Diagnostic>,
-    markdown: HashMap<String, CachedMarkdown>,
+    markdown: FastMap<String, CachedMarkdown>,
     /// The address fingerprint the cached Markdown was rendered against.
     addresses: u64,
     /// Each derived structure with the fingerprint of what it was made from.
@@ -122,7 +107,7 @@ struct Caches {
     lookup: Option<(u64, Arc<crate::templates::Lookup>)>,
     search: search::SearchCache,
     /// The outputs of the last committed render.
-    outputs: OutputRecords,
+    published: render::Published,
 }
 
 /// A loaded site: everything read, validated and rendered to Markdown HTML.
@@ -465,10 +450,10 @@ impl Site {
     pub fn render(&mut self, sink: &dyn Sink) -> Rendering {
         self.diagnostics = self.load_diagnostics.clone();
         let phase = self.timings.start("render");
-        let rendering = render::render_all(self, sink, &self.caches.outputs);
+        let mut rendering = render::render_all(self, sink, &self.caches.published);
         self.timings.finish(phase);
         let phase = self.timings.start("links");
-        let found = render::check_all_links(self, &rendering);
+        let found = render::check_all_links(self, &mut rendering, &self.caches.published);
         self.timings.finish(phase);
         self.diagnostics
             .extend(rendering.diagnostics.iter().cloned());
@@ -479,7 +464,7 @@ impl Site {
     /// Accept a render as what is now published, so the next render skips
     /// whatever has not changed since.
     pub fn commit(&mut self, rendering: Rendering) {
-        self.caches.outputs = rendering.records;
+        self.caches.published = rendering.published;
     }
 
     /// All findings, sorted.
@@ -637,7 +622,7 @@ fn render_markdown(
     markdown: &MarkdownRenderer,
     config: &Config,
     tree: &ContentTree,
-    cache: &mut HashMap<String, CachedMarkdown>,
+    cache: &mut FastMap<String, CachedMarkdown>,
     addresses_unchanged: bool,
 ) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
     let render =

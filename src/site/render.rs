@@ -10,40 +10,87 @@ use tera::Context;
 
 use crate::content::{FrontMatter, PageId, SectionId, SourceFile};
 use crate::diagnostics::{Code, Diagnostic, Location, body_line_text};
-use crate::fingerprint::{Fingerprint, of};
+use crate::fingerprint::{FastMap, FastSet, Fingerprint, of};
 use crate::html::{escape, ids};
-use crate::links::{BuiltSite, LinkSource, check_links};
+use crate::links::{BuiltSite, LinkSource, check_links, lands_on_any};
 use crate::markdown::Rendered;
 use crate::output::OutputPath;
-use crate::templates::{StaticSource, Value};
+use crate::templates::{Lookup, StaticSource, Value};
 
 use super::plan::Job;
 use super::values::{FilterView, PagerPage, Values, a_to_z, ordered_subsections};
-use super::{OutputRecord, OutputRecords, Sink, Site, highlight_stylesheet};
+use super::{Plan, Sink, Site, highlight_stylesheet};
 
 /// What rendering produced.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Rendering {
     /// Every file written this time (on a first render, every file).
     pub written: Vec<OutputPath>,
     /// Files of the last committed render that the site no longer has.
     pub removed: Vec<OutputPath>,
-    pub built: BuiltSite,
     pub diagnostics: Vec<Diagnostic>,
-    /// What each output now is, for the next render to compare with.
-    pub(super) records: OutputRecords,
+    /// What this render publishes, for the next render to start from.
+    pub(super) published: Published,
+    /// What the link check must look at again.
+    changed_targets: ChangedTargets,
+}
+
+/// What the last committed render published: the plan it followed, what
+/// each output was made from (in the plan's order), and the built site that
+/// links are checked against. An edit that keeps the plan reuses all of it
+/// by position, without hashing every output path again.
+#[derive(Default)]
+pub(super) struct Published {
+    plan: Arc<Plan>,
+    records: Vec<Option<Arc<OutputRecord>>>,
+    built: BuiltSite,
+    /// The template lookup every record's answers were confirmed against.
+    lookup: Option<Arc<Lookup>>,
+    /// The link findings of each page, then each section.
+    links: Vec<CheckedLinks>,
+}
+
+/// What the last committed render produced for one output file.
+#[derive(Debug)]
+struct OutputRecord {
+    fingerprint: u64,
+    /// Site path and ids of an HTML page, for checking anchors.
+    page_ids: Option<PageIds>,
+    /// What its template looked up (`get_page`, `url_for`, …) and the answers.
+    lookups: Vec<(crate::templates::LookupKey, u64)>,
+}
+
+/// One source's link findings, and the Markdown render they were made from.
+struct CheckedLinks {
+    rendered: Arc<Rendered>,
+    site_path: Arc<str>,
+    findings: Vec<Diagnostic>,
+}
+
+/// How the built site differs from the last committed one, as far as
+/// links can tell.
+#[derive(Default)]
+enum ChangedTargets {
+    /// Files came or went (or nothing was committed yet): check everything.
+    #[default]
+    Files,
+    /// The same files; these pages now have different ids.
+    Ids(FastSet<Arc<str>>),
 }
 
 /// What one job produced.
 struct Produced {
-    path: OutputPath,
+    /// The job's position in the plan.
+    index: usize,
     /// Site path and ids of an HTML page.
-    page_ids: Option<(Arc<str>, Arc<HashSet<String>>)>,
+    page_ids: Option<PageIds>,
     /// What the template looked up, and the answers.
     lookups: Vec<(crate::templates::LookupKey, u64)>,
     diagnostics: Vec<Diagnostic>,
     written: bool,
 }
+
+type PageIds = (Arc<str>, Arc<HashSet<String>>);
 
 /// Renders jobs of one site into one sink, from many threads.
 struct Renderer<'s> {
@@ -70,52 +117,91 @@ struct Document<'a> {
     extras: Vec<(&'static str, Value)>,
 }
 
-/// Render every planned output whose fingerprint differs from `previous`.
-pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &OutputRecords) -> Rendering {
+/// Render every planned output whose fingerprint differs from what
+/// `previous` published.
+pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &Published) -> Rendering {
     let renderer = Renderer {
         site,
         sink,
         highlight_css: OnceLock::new(),
     };
+    let same_plan = Arc::ptr_eq(&previous.plan, &site.plan);
+    let mut records = if same_plan {
+        previous.records.clone()
+    } else {
+        records_by_path(previous, &site.plan)
+    };
     // Most pages make the same few lookups (a stylesheet's address, say): answer each once.
     let answers = site.templates.answers();
+    // Every kept record was confirmed against the lookup of the last render,
+    // so while that lookup stands, all their answers do too.
+    let answers_stand = previous
+        .lookup
+        .as_ref()
+        .is_some_and(|lookup| Arc::ptr_eq(lookup, answers.lookup()));
     let produced: Vec<(Produced, u64)> = site
         .plan
         .par_iter()
-        .filter_map(|(path, job)| {
+        .zip(&records)
+        .enumerate()
+        .filter_map(|(index, ((path, job), record))| {
             let fingerprint = fingerprint(site, job);
-            match previous.get(path) {
+            match record {
                 Some(record)
-                    if record.fingerprint == fingerprint && answers.unchanged(&record.lookups) =>
+                    if record.fingerprint == fingerprint
+                        && (answers_stand || answers.unchanged(&record.lookups)) =>
                 {
                     None
                 }
-                _ => Some((renderer.run(path, job), fingerprint)),
+                _ => Some((renderer.run(index, path, job), fingerprint)),
             }
         })
         .collect();
 
     let mut rendering = Rendering::default();
-    let mut records = OutputRecords::with_capacity_and_hasher(site.plan.len(), Default::default());
-    for (path, _) in site.plan.iter() {
-        if let Some(record) = previous.get(path) {
-            records.insert(path.clone(), record.clone());
-        }
-    }
+    let mut built = if same_plan {
+        previous.built.clone()
+    } else {
+        BuiltSite::with_capacity(site.plan.len())
+    };
+    let mut ids_changed = FastSet::default();
+    let mut pages_changed = false;
     let mut template_errors: HashMap<(Option<Location>, String), (usize, Diagnostic)> =
         HashMap::new();
     for (item, fingerprint) in produced {
+        let path = &site.plan[item.index].0;
         if item.written {
-            rendering.written.push(item.path.clone());
+            rendering.written.push(path.clone());
         }
-        records.insert(
-            item.path.clone(),
-            Arc::new(OutputRecord {
-                fingerprint,
-                page_ids: item.page_ids,
-                lookups: item.lookups,
-            }),
-        );
+        if same_plan {
+            let before = records[item.index]
+                .as_ref()
+                .and_then(|r| r.page_ids.as_ref());
+            match (before, &item.page_ids) {
+                (Some((was_at, was)), Some((at, ids))) if was_at == at => {
+                    if was != ids {
+                        built.add_page_ids(at.clone(), ids.clone());
+                        ids_changed.insert(at.clone());
+                    }
+                }
+                (None, None) => {}
+                // A page came or went from the link check's view.
+                (before, now) => {
+                    pages_changed = true;
+                    if let Some((was_at, _)) = before {
+                        built.remove_page_ids(was_at);
+                    }
+                    if let Some((at, ids)) = now {
+                        built.add_page_ids(at.clone(), ids.clone());
+                    }
+                }
+            }
+        }
+        records[item.index] = Some(Arc::new(OutputRecord {
+            fingerprint,
+            page_ids: item.page_ids,
+            lookups: item.lookups,
+        }));
         for diagnostic in item.diagnostics {
             if diagnostic.code == Code::Template {
                 // One broken template line fails every page using it; say so once.
@@ -137,20 +223,49 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &OutputRecords)
         };
         rendering.diagnostics.push(diagnostic);
     }
-    rendering.built = BuiltSite::with_capacity(records.len());
-    for (path, record) in &records {
-        rendering.built.add_file(path.clone());
-        if let Some((site_path, ids)) = &record.page_ids {
-            rendering.built.add_page_ids(site_path.clone(), ids.clone());
+    if same_plan {
+        if !pages_changed && !previous.links.is_empty() {
+            rendering.changed_targets = ChangedTargets::Ids(ids_changed);
         }
+    } else {
+        for ((path, _), record) in site.plan.iter().zip(&records) {
+            let Some(record) = record else { continue };
+            built.add_file(path.clone());
+            if let Some((site_path, ids)) = &record.page_ids {
+                built.add_page_ids(site_path.clone(), ids.clone());
+            }
+        }
+        let planned: FastSet<&OutputPath> = site.plan.iter().map(|(path, _)| path).collect();
+        rendering.removed = previous
+            .plan
+            .iter()
+            .zip(&previous.records)
+            .filter(|((path, _), record)| record.is_some() && !planned.contains(path))
+            .map(|((path, _), _)| path.clone())
+            .collect();
     }
-    rendering.removed = previous
-        .keys()
-        .filter(|p| !records.contains_key(*p))
-        .cloned()
-        .collect();
-    rendering.records = records;
+    rendering.published = Published {
+        plan: site.plan.clone(),
+        records,
+        built,
+        lookup: Some(answers.lookup().clone()),
+        links: Vec::new(),
+    };
     rendering
+}
+
+/// The last render's records, lined up with a plan that differs from the one
+/// they were made for: outputs it kept get their record back, by path.
+fn records_by_path(previous: &Published, plan: &Plan) -> Vec<Option<Arc<OutputRecord>>> {
+    let by_path: FastMap<&OutputPath, &Arc<OutputRecord>> = previous
+        .plan
+        .iter()
+        .zip(&previous.records)
+        .filter_map(|((path, _), record)| Some((path, record.as_ref()?)))
+        .collect();
+    plan.iter()
+        .map(|(path, _)| by_path.get(path).map(|record| Arc::clone(record)))
+        .collect()
 }
 
 /// Fingerprint of everything an output is made from. Equal fingerprints
@@ -312,10 +427,10 @@ fn file_stamp(path: &std::path::Path) -> (String, u64, u128) {
 }
 
 impl Renderer<'_> {
-    fn run(&self, path: &OutputPath, job: &Job) -> Produced {
+    fn run(&self, index: usize, path: &OutputPath, job: &Job) -> Produced {
         let site = self.site;
         let mut produced = Produced {
-            path: path.clone(),
+            index,
             page_ids: None,
             lookups: Vec::new(),
             diagnostics: Vec::new(),
@@ -647,28 +762,80 @@ fn redirect_page(site: &Site, target: &str, title: &str) -> String {
 }
 
 /// Check the Markdown links of every page and section against the build.
-pub(super) fn check_all_links(site: &Site, rendering: &Rendering) -> Vec<Diagnostic> {
+/// A source whose Markdown render is the one `previous` checked keeps its
+/// findings, unless files came or went or one of its anchors lands on a page
+/// whose ids changed.
+pub(super) fn check_all_links(
+    site: &Site,
+    rendering: &mut Rendering,
+    previous: &Published,
+) -> Vec<Diagnostic> {
     let model = &site.model;
     let level = model.config.links.internal;
-    let pages = model.tree.pages.par_iter().flat_map(|page| {
-        let source = LinkSource {
-            display_path: &page.file.display_path,
-            site_path: &page.url,
-            body: &page.body,
-            body_line: page.body_line,
-            links: &model.pages_md[page.id.0 as usize].links,
-        };
-        check_links(&source, &rendering.built, level)
-    });
-    let sections = model.tree.sections.par_iter().flat_map(|section| {
-        let source = LinkSource {
-            display_path: &section.file.display_path,
-            site_path: &section.url,
-            body: &section.body,
-            body_line: section.body_line,
-            links: &model.sections_md[section.id.0 as usize].links,
-        };
-        check_links(&source, &rendering.built, level)
-    });
-    pages.chain(sections).collect()
+    let built = &rendering.published.built;
+    let changed_ids = match &rendering.changed_targets {
+        ChangedTargets::Ids(changed) => Some(changed),
+        ChangedTargets::Files => None,
+    };
+    let check = |index: usize, source: LinkSource<'_>, rendered: &Arc<Rendered>| {
+        let before = previous.links.get(index).filter(|before| {
+            Arc::ptr_eq(&before.rendered, rendered) && *before.site_path == *source.site_path
+        });
+        match (before, changed_ids) {
+            (Some(before), Some(changed))
+                if changed.is_empty() || !lands_on_any(&source, built, changed) =>
+            {
+                CheckedLinks {
+                    rendered: rendered.clone(),
+                    site_path: before.site_path.clone(),
+                    findings: before.findings.clone(),
+                }
+            }
+            _ => CheckedLinks {
+                rendered: rendered.clone(),
+                site_path: Arc::from(source.site_path),
+                findings: check_links(&source, built, level),
+            },
+        }
+    };
+    let pages = model
+        .tree
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(index, page)| {
+            let rendered = &model.pages_md[index];
+            let source = LinkSource {
+                display_path: &page.file.display_path,
+                site_path: &page.url,
+                body: &page.body,
+                body_line: page.body_line,
+                links: &rendered.links,
+            };
+            check(index, source, rendered)
+        });
+    let first_section = model.tree.pages.len();
+    let sections = model
+        .tree
+        .sections
+        .par_iter()
+        .enumerate()
+        .map(|(index, section)| {
+            let rendered = &model.sections_md[index];
+            let source = LinkSource {
+                display_path: &section.file.display_path,
+                site_path: &section.url,
+                body: &section.body,
+                body_line: section.body_line,
+                links: &rendered.links,
+            };
+            check(first_section + index, source, rendered)
+        });
+    let checked: Vec<CheckedLinks> = pages.chain(sections).collect();
+    let found = checked
+        .iter()
+        .flat_map(|c| c.findings.iter().cloned())
+        .collect();
+    rendering.published.links = checked;
+    found
 }

@@ -25,6 +25,11 @@ pub struct Answers {
 }
 
 impl Answers {
+    /// The lookup these answers come from.
+    pub fn lookup(&self) -> &Arc<Lookup> {
+        &self.lookup
+    }
+
     /// Whether a render's lookups would all answer the same now.
     pub fn unchanged(&self, lookups: &[(LookupKey, u64)]) -> bool {
         lookups.iter().all(|(key, answer)| {
