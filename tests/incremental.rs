@@ -7,8 +7,8 @@ mod common;
 use std::path::PathBuf;
 
 use common::TestSite;
-use signposter::diagnostics::{Code, Diagnostics};
-use signposter::serve::Session;
+use signposter::diagnostics::Code;
+use signposter::serve::{Applied, Session};
 use signposter::site::SiteOptions;
 
 struct Script {
@@ -16,8 +16,8 @@ struct Script {
     root: PathBuf,
     session: Session,
     steps: usize,
-    /// The warnings of the last rebuild.
-    warnings: Diagnostics,
+    /// What the last rebuild did.
+    last: Option<Applied>,
 }
 
 impl Script {
@@ -39,7 +39,7 @@ impl Script {
             root,
             session,
             steps: 0,
-            warnings: Diagnostics::default(),
+            last: None,
         }
     }
 
@@ -71,7 +71,7 @@ impl Script {
         let changed: Vec<PathBuf> = paths.iter().map(|p| self.root.join(p)).collect();
         let result = self.session.apply(&changed);
         assert!(result.is_ok(), "step {}: {:?}", self.steps, result.err());
-        self.warnings = result.unwrap().warnings;
+        self.last = result.ok();
         self.assert_same_as_full_build();
         self
     }
@@ -258,9 +258,10 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
     script.assert_same_as_full_build();
 }
 
-/// The files of each warning with this code, in order.
-fn warned_files(warnings: &Diagnostics, code: Code) -> Vec<String> {
-    warnings
+/// The files of each warning of the last rebuild with this code, in order.
+fn warned_files(script: &Script, code: Code) -> Vec<String> {
+    let last = script.last.as_ref().expect("a rebuild");
+    last.warnings
         .iter()
         .filter(|d| d.code == code)
         .filter_map(|d| d.location.as_ref())
@@ -290,8 +291,8 @@ fn link_findings_follow_edits_to_the_pages_they_point_at() {
             "---\ntitle: Page C\n---\nSee [A](a.md) and [B](/guide/b/).\n",
         );
     let mut script = Script::start(site);
-    let anchors = |script: &Script| warned_files(&script.warnings, Code::BrokenAnchor);
-    let links = |script: &Script| warned_files(&script.warnings, Code::BrokenLink);
+    let anchors = |script: &Script| warned_files(script, Code::BrokenAnchor);
+    let links = |script: &Script| warned_files(script, Code::BrokenLink);
 
     script.write("content/guide/b.md", &b("Particulars"));
     assert_eq!(anchors(&script), ["content/guide/a.md"]);
@@ -333,5 +334,47 @@ fn a_lookup_in_a_template_follows_the_page_it_looks_up() {
         script
             .served("other/x/index.html")
             .contains("See Page B, retitled.")
+    );
+}
+
+/// New words can start new chunks of the search index, which renames chunk
+/// files: the plan's tail changes while every page keeps its place.
+#[test]
+fn new_words_that_rename_search_chunks_match_a_full_rebuild() {
+    let mut script = Script::start(site());
+    let words: Vec<String> = (0..400).map(|n| format!("zebrafinch{n}")).collect();
+    script.write(
+        "content/guide/b.md",
+        &format!(
+            "---\ntitle: Page B\nweight: 2\ntopics: [Shared]\ndate: 2025-01-01\n---\nFirst paragraph of B.\n\n{}\n",
+            words.join(" ")
+        ),
+    );
+    let chunks = |paths: &mut dyn Iterator<Item = &String>| {
+        paths.filter(|p| p.starts_with("search/chunks/")).count()
+    };
+    let last = script.last.as_ref().unwrap();
+    assert!(chunks(&mut last.changes.written.keys()) > 0);
+    let pages: Vec<&String> = last
+        .changes
+        .written
+        .keys()
+        .filter(|path| !path.starts_with("search/"))
+        .collect();
+    assert_eq!(
+        pages,
+        ["guide/b/index.html"],
+        "only the page itself changes"
+    );
+    // Taking the words out again removes their chunks.
+    script.write(
+        "content/guide/b.md",
+        "---\ntitle: Page B\nweight: 2\ntopics: [Shared]\ndate: 2025-01-01\n---\nFirst paragraph of B.\n",
+    );
+    let last = script.last.as_ref().unwrap();
+    assert!(
+        chunks(&mut last.changes.removed.iter()) > 0,
+        "{:?}",
+        last.changes.removed
     );
 }

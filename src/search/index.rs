@@ -181,7 +181,12 @@ impl SearchIndex {
                         continue;
                     }
                     let number = number as u32;
-                    for (term, _) in &old.terms {
+                    // Only terms whose posting for this page changed make a
+                    // chunk dirty: an edit rewrites the chunks of the words
+                    // it touched, not of every word on the page.
+                    let kept: FastMap<&str, u8> =
+                        new.terms.iter().map(|(t, w)| (&**t, *w)).collect();
+                    for (term, _) in old.terms.iter().filter(|(t, _)| !kept.contains_key(&**t)) {
                         if let Some(list) = postings.get_mut(&**term) {
                             if let Ok(at) = list.binary_search_by_key(&number, |p| p.0) {
                                 list.remove(at);
@@ -192,7 +197,12 @@ impl SearchIndex {
                         }
                         dirty.insert(term.clone());
                     }
+                    let before: FastMap<&str, u8> =
+                        old.terms.iter().map(|(t, w)| (&**t, *w)).collect();
                     for (term, weight) in &new.terms {
+                        if before.get(&**term) == Some(weight) {
+                            continue;
+                        }
                         let list = postings.entry(term.clone()).or_default();
                         match list.binary_search_by_key(&number, |p| p.0) {
                             Ok(at) => list[at].1 = *weight,

@@ -103,7 +103,7 @@ struct Caches {
     taxonomies: Option<(u64, Arc<Taxonomies>, Vec<Diagnostic>)>,
     related: Option<(u64, Arc<Vec<Vec<PageId>>>)>,
     backlinks: Option<(u64, Arc<Backlinks>)>,
-    plan: Option<(u64, Arc<Plan>, Vec<Diagnostic>)>,
+    plan: Option<plan::Planned>,
     lookup: Option<(u64, Arc<crate::templates::Lookup>)>,
     search: search::SearchCache,
     /// The outputs of the last committed render.
@@ -421,20 +421,11 @@ impl Site {
         self.timings.finish(phase);
 
         let phase = self.timings.start("routes");
-        let inputs = plan::inputs(self);
-        match self.caches.plan.take() {
-            Some((fingerprint, plan, found)) if fingerprint == inputs => {
-                self.plan = plan;
-                diagnostics.extend(found.iter().cloned());
-                self.caches.plan = Some((fingerprint, self.plan.clone(), found));
-            }
-            _ => {
-                let (plan, found) = plan::plan_routes(self);
-                self.plan = Arc::new(plan);
-                diagnostics.extend(found.iter().cloned());
-                self.caches.plan = Some((inputs, self.plan.clone(), found));
-            }
-        }
+        let previous = self.caches.plan.take();
+        let planned = plan::update(self, previous);
+        self.plan = planned.plan.clone();
+        diagnostics.extend(planned.findings().cloned());
+        self.caches.plan = Some(planned);
         self.timings.finish(phase);
         self.load_diagnostics = diagnostics;
         self.diagnostics = self.load_diagnostics.clone();

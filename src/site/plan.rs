@@ -14,8 +14,8 @@ use crate::publish::sitemap::{SitemapEntry, URLS_PER_FILE, robots, sitemaps};
 
 use super::routes::{Origin, Routes};
 use super::values::{PagerPage, section_has_feed, site_has_feed};
-use super::{Model, Site};
-use crate::fingerprint::Fingerprint;
+use super::{Model, Plan, Site};
+use crate::fingerprint::{FastSet, Fingerprint};
 
 /// One output file and how to make it.
 #[derive(Debug, Clone)]
@@ -145,8 +145,95 @@ fn lastmod_of(model: &Model, id: PageId) -> Option<Date> {
     front.updated.or(front.date)
 }
 
-/// Plan every output file; clashes and bad paths are returned as findings.
-pub(super) fn plan_routes(site: &Site) -> (super::Plan, Vec<Diagnostic>) {
+/// The planned outputs, kept between rebuilds in two parts: everything
+/// but the search index's files, which changes only with addresses and
+/// settings, and those files, whose names change with the words on pages.
+pub(super) struct Planned {
+    inputs: u64,
+    core: Arc<Plan>,
+    core_findings: Vec<Diagnostic>,
+    routes: Routes,
+    search_inputs: u64,
+    search_findings: Vec<Diagnostic>,
+    /// The core, then the search index's files.
+    pub(super) plan: Arc<Plan>,
+}
+
+impl Planned {
+    pub(super) fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.core_findings.iter().chain(&self.search_findings)
+    }
+}
+
+/// Plan every output file, redoing only the part whose inputs changed since
+/// `previous`. An edit that brings a new word into the search index renames
+/// a chunk file or two, which should not cost planning 20,000 pages again.
+pub(super) fn update(site: &Site, previous: Option<Planned>) -> Planned {
+    let inputs = inputs(site);
+    let search_inputs = search_inputs(site);
+    let (core, core_findings, routes, reused) = match previous {
+        Some(previous) if previous.inputs == inputs => {
+            if previous.search_inputs == search_inputs {
+                return previous;
+            }
+            (previous.core, previous.core_findings, previous.routes, true)
+        }
+        _ => {
+            let (core, found, routes) = plan_routes(site);
+            (Arc::new(core), found, routes, false)
+        }
+    };
+    let (search, search_findings) = plan_search_files(site, &routes);
+    let plan = if search.is_empty() && !reused {
+        core.clone()
+    } else {
+        let mut plan = Vec::with_capacity(core.len() + search.len());
+        plan.extend(core.iter().cloned());
+        plan.extend(search);
+        Arc::new(plan)
+    };
+    Planned {
+        inputs,
+        core,
+        core_findings,
+        routes,
+        search_inputs,
+        search_findings,
+        plan,
+    }
+}
+
+/// The search index's files, checked against the routes everything else
+/// claimed. They come last, after the files they could clash with.
+fn plan_search_files(site: &Site, routes: &Routes) -> (Plan, Vec<Diagnostic>) {
+    let mut planned = Vec::with_capacity(site.search_files.len());
+    let mut diagnostics = Vec::new();
+    let mut own = FastSet::default();
+    for (index, file) in site.search_files.iter().enumerate() {
+        let path = match OutputPath::for_site_path(&format!("/{}", file.path)) {
+            Ok(path) => path,
+            Err(message) => {
+                diagnostics.push(Diagnostic::error(Code::InvalidPath, message));
+                continue;
+            }
+        };
+        let origin = Origin::Generated("search index");
+        let clash = match routes.check(&path, &origin) {
+            Err(clash) => Some(clash),
+            Ok(()) if !own.insert(path.clone()) => Some(Routes::clash(&origin, &origin, &path)),
+            Ok(()) => None,
+        };
+        match clash {
+            Some(clash) => diagnostics.push(clash),
+            None => planned.push((path, Job::SearchIndex(index))),
+        }
+    }
+    (planned, diagnostics)
+}
+
+/// Plan every output file but the search index's; clashes and bad paths are
+/// returned as findings, with the routes claimed.
+fn plan_routes(site: &Site) -> (Plan, Vec<Diagnostic>, Routes) {
     let model = &site.model;
     let tree = &model.tree;
     let mut planner = Planner {
@@ -250,13 +337,6 @@ pub(super) fn plan_routes(site: &Site) -> (super::Plan, Vec<Diagnostic>) {
             Job::SearchPage,
             Origin::Generated("search page"),
         );
-        for (index, file) in site.search_files.iter().enumerate() {
-            planner.add(
-                &format!("/{}", file.path),
-                Job::SearchIndex(index),
-                Origin::Generated("search index"),
-            );
-        }
     }
     planner.add(
         "/highlight.css",
@@ -298,12 +378,13 @@ pub(super) fn plan_routes(site: &Site) -> (super::Plan, Vec<Diagnostic>) {
             Err(clash) => diagnostics.push(clash),
         }
     }
-    (plan, diagnostics)
+    (plan, diagnostics, routes)
 }
 
-/// Fingerprint of everything the plan is made from: addresses, aliases,
-/// page counts, dates, terms, copied files and settings.
-pub(super) fn inputs(site: &Site) -> u64 {
+/// Fingerprint of everything the plan but the search index's files is made
+/// from: addresses, aliases, page counts, dates, terms, copied files and
+/// settings.
+fn inputs(site: &Site) -> u64 {
     let model = &site.model;
     let tree = &model.tree;
     Fingerprint::new()
@@ -330,6 +411,13 @@ pub(super) fn inputs(site: &Site) -> u64 {
                 .iter()
                 .map(move |term| (&t.name, &term.slug, &term.pages))
         }))
+        .with(model.config.search.enabled)
+        .finish()
+}
+
+/// Fingerprint of the search index's file names.
+fn search_inputs(site: &Site) -> u64 {
+    Fingerprint::new()
         .with_all(site.search_files.iter().map(|f| f.path.as_str()))
         .finish()
 }

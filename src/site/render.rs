@@ -125,12 +125,23 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &Published) -> 
         sink,
         highlight_css: OnceLock::new(),
     };
-    let same_plan = Arc::ptr_eq(&previous.plan, &site.plan);
-    let mut records = if same_plan {
-        previous.records.clone()
-    } else {
-        records_by_path(previous, &site.plan)
-    };
+    // Outputs keep their places in the plan unless addresses change; a new
+    // search chunk changes only the plan's tail, after everything else.
+    let kept = previous
+        .plan
+        .iter()
+        .zip(site.plan.iter())
+        .take_while(|(before, now)| before.0 == now.0)
+        .count();
+    let same_plan = kept == previous.plan.len() && kept == site.plan.len();
+    let mut records = previous.records[..kept].to_vec();
+    if !same_plan {
+        records.extend(records_by_path(
+            &previous.plan[kept..],
+            &previous.records[kept..],
+            &site.plan[kept..],
+        ));
+    }
     // Most pages make the same few lookups (a stylesheet's address, say): answer each once.
     let answers = site.templates.answers();
     // Every kept record was confirmed against the lookup of the last render,
@@ -235,11 +246,12 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &Published) -> 
                 built.add_page_ids(site_path.clone(), ids.clone());
             }
         }
-        let planned: FastSet<&OutputPath> = site.plan.iter().map(|(path, _)| path).collect();
-        rendering.removed = previous
-            .plan
+        // Paths are unique, so what was dropped went from the plan's tail.
+        let planned: FastSet<&OutputPath> =
+            site.plan[kept..].iter().map(|(path, _)| path).collect();
+        rendering.removed = previous.plan[kept..]
             .iter()
-            .zip(&previous.records)
+            .zip(&previous.records[kept..])
             .filter(|((path, _), record)| record.is_some() && !planned.contains(path))
             .map(|((path, _), _)| path.clone())
             .collect();
@@ -254,16 +266,19 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &Published) -> 
     rendering
 }
 
-/// The last render's records, lined up with a plan that differs from the one
-/// they were made for: outputs it kept get their record back, by path.
-fn records_by_path(previous: &Published, plan: &Plan) -> Vec<Option<Arc<OutputRecord>>> {
-    let by_path: FastMap<&OutputPath, &Arc<OutputRecord>> = previous
-        .plan
+/// Records of `before` (a part of the last render's plan), lined up with
+/// `now`: outputs that stayed get their record back, by path.
+fn records_by_path(
+    before: &[(OutputPath, Job)],
+    records: &[Option<Arc<OutputRecord>>],
+    now: &[(OutputPath, Job)],
+) -> Vec<Option<Arc<OutputRecord>>> {
+    let by_path: FastMap<&OutputPath, &Arc<OutputRecord>> = before
         .iter()
-        .zip(&previous.records)
+        .zip(records)
         .filter_map(|((path, _), record)| Some((path, record.as_ref()?)))
         .collect();
-    plan.iter()
+    now.iter()
         .map(|(path, _)| by_path.get(path).map(|record| Arc::clone(record)))
         .collect()
 }

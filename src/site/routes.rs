@@ -1,10 +1,10 @@
 //! Every file the build will write, decided before anything is rendered, so
 //! two sources claiming one URL are caught and named together.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::fingerprint::FastMap;
 use crate::output::OutputPath;
 
 /// What produces an output file.
@@ -46,49 +46,60 @@ impl Origin {
 /// Output paths and who claims each.
 #[derive(Debug, Default)]
 pub struct Routes {
-    claims: BTreeMap<OutputPath, Origin>,
+    claims: FastMap<OutputPath, Origin>,
 }
 
 impl Routes {
     /// Claim `path` for `origin`; a second claim is an error naming both.
     pub fn claim(&mut self, path: OutputPath, origin: Origin) -> Result<(), Diagnostic> {
-        if let Some(first) = self.claims.get(&path) {
-            let (code, hint) = match (&origin, first) {
-                (Origin::Alias { .. }, Origin::Alias { .. }) => (
-                    Code::AliasCollision,
-                    "remove the alias from one of the pages",
-                ),
-                (Origin::Alias { .. }, _) | (_, Origin::Alias { .. }) => (
-                    Code::UrlCollision,
-                    "an alias cannot reuse the address of a page or file; remove or change it",
-                ),
-                _ => (
-                    Code::UrlCollision,
-                    "give one of them a different `slug`, or rename a file",
-                ),
-            };
-            let (later, earlier) = match (&origin, first) {
-                // Point at the content file where one is involved; it is what the editor fixes.
-                (
-                    Origin::Generated(_) | Origin::Copied(_),
-                    Origin::Content(_) | Origin::Alias { .. },
-                ) => (first, &origin),
-                _ => (&origin, first),
-            };
-            return Err(Diagnostic::error(
-                code,
-                format!(
-                    "{} and {} would both write /{path}",
-                    earlier.describe(),
-                    later.describe()
-                ),
-            )
-            .at(later.location())
-            .note(format!("also claimed by {}", earlier.describe()))
-            .hint(hint));
-        }
+        self.check(&path, &origin)?;
         self.claims.insert(path, origin);
         Ok(())
+    }
+
+    /// Whether `origin` could claim `path`, without claiming it.
+    pub fn check(&self, path: &OutputPath, origin: &Origin) -> Result<(), Diagnostic> {
+        match self.claims.get(path) {
+            Some(first) => Err(Routes::clash(first, origin, path)),
+            None => Ok(()),
+        }
+    }
+
+    /// The error for `later` claiming the `path` that `first` holds.
+    pub fn clash(first: &Origin, later: &Origin, path: &OutputPath) -> Diagnostic {
+        let (code, hint) = match (later, first) {
+            (Origin::Alias { .. }, Origin::Alias { .. }) => (
+                Code::AliasCollision,
+                "remove the alias from one of the pages",
+            ),
+            (Origin::Alias { .. }, _) | (_, Origin::Alias { .. }) => (
+                Code::UrlCollision,
+                "an alias cannot reuse the address of a page or file; remove or change it",
+            ),
+            _ => (
+                Code::UrlCollision,
+                "give one of them a different `slug`, or rename a file",
+            ),
+        };
+        let (later, earlier) = match (later, first) {
+            // Point at the content file where one is involved; it is what the editor fixes.
+            (
+                Origin::Generated(_) | Origin::Copied(_),
+                Origin::Content(_) | Origin::Alias { .. },
+            ) => (first, later),
+            _ => (later, first),
+        };
+        Diagnostic::error(
+            code,
+            format!(
+                "{} and {} would both write /{path}",
+                earlier.describe(),
+                later.describe()
+            ),
+        )
+        .at(later.location())
+        .note(format!("also claimed by {}", earlier.describe()))
+        .hint(hint)
     }
 
     pub fn contains(&self, path: &OutputPath) -> bool {

@@ -177,6 +177,46 @@ fn an_edit_updates_only_its_own_chunks_and_equals_a_full_build() {
     assert_eq!(ranked(&incremental, "epsilon"), [40]);
 }
 
+/// Regression: an edit used to re-encode every chunk holding any word of the
+/// edited page, though only the chunks of the words it touched can change.
+#[test]
+fn an_edit_re_encodes_only_the_chunks_of_the_words_it_touched() {
+    let bodies: Vec<String> = (0..100)
+        .map(|i| format!("alpha beta gamma{i} delta{}", i % 7))
+        .collect();
+    let every_gamma: String = (0..100).map(|i| format!("gamma{i} ")).collect();
+    let edited = format!("{every_gamma}epsilon");
+    let urls: Vec<String> = (0..100).map(|i| format!("/p{i:03}/")).collect();
+    let mut docs: Vec<Document<'_>> = (0..100)
+        .map(|i| document(&urls[i], "Page", &bodies[i]))
+        .collect();
+    docs[40].body = &every_gamma;
+    let first = SearchIndex::update(None, entries(&docs), &[]);
+    let before: Vec<SearchFile> = first.files().to_vec();
+    let chunks = |files: &[SearchFile]| {
+        files
+            .iter()
+            .filter(|f| f.path.as_str().starts_with("search/chunks/"))
+            .count()
+    };
+    assert!(chunks(&before) > 5, "the page's words span many chunks");
+
+    docs[40].body = &edited;
+    let mut new_entries = first.entries.clone();
+    new_entries[40] = Arc::new(Entry::new(&docs[40], 300));
+    let incremental = SearchIndex::update(Some(first), new_entries, &[]);
+    let re_encoded: Vec<&str> = incremental
+        .files()
+        .iter()
+        .filter(|f| f.path.as_str().starts_with("search/chunks/"))
+        .filter(|f| !before.iter().any(|b| Arc::ptr_eq(&b.bytes, &f.bytes)))
+        .map(|f| f.path.as_str())
+        .collect();
+    assert!(re_encoded.len() <= 2, "{re_encoded:?}");
+    let full = SearchIndex::update(None, entries(&docs), &[]);
+    assert_eq!(incremental.files().as_slice(), full.files().as_slice());
+}
+
 #[test]
 fn fragments_hold_what_a_result_shows() {
     let mut doc = document(
