@@ -378,3 +378,16 @@ fn new_words_that_rename_search_chunks_match_a_full_rebuild() {
         last.changes.removed
     );
 }
+
+/// Regression: a settings change threw away the list of published files, so
+/// outputs the new settings drop (here the whole search index) stayed served.
+#[test]
+fn a_settings_change_that_drops_outputs_removes_them() {
+    let mut script = Script::start(site());
+    assert!(script.session.files().contains_key("search/index.json"));
+    script.write(
+        "site.yml",
+        "title: Incremental\nbase_url: https://example.org/\ntaxonomies: [topics]\nrelated:\n  count: 3\nsearch:\n  enabled: false\nschemas:\n  group:\n    fields:\n      provider: { type: string, required: true }\n",
+    );
+    assert!(!script.session.files().contains_key("search/index.json"));
+}

@@ -322,9 +322,11 @@ fn all_postings(entries: &[Arc<Entry>]) -> BTreeMap<Arc<str>, Postings> {
 }
 
 /// Where chunks start. A chunk starts at a term whose hash falls on a
-/// multiple of the spacing, or next to a very common term: both depend only
-/// on the term itself, so an edit moves no boundary but its own terms', and
-/// an incremental rebuild cuts exactly where a full build would.
+/// multiple of the spacing (set by the number of terms), or next to a very
+/// common term. Both are worked out afresh from the postings on every
+/// update, so an incremental rebuild cuts exactly where a full build would;
+/// a chunk is kept only if it starts at the same term, holds as many terms
+/// and none of them changed.
 fn cut_chunks(
     postings: &BTreeMap<Arc<str>, Postings>,
     pages: usize,

@@ -286,8 +286,13 @@ impl Site {
                 self.markdown = MarkdownRenderer::new(&config.markdown);
             }
             self.model.config = config;
-            // Settings decide how every file is read and every page rendered.
-            self.caches = Caches::default();
+            // Settings decide how every file is read and every page rendered;
+            // only what was published is kept, to remove what they drop.
+            let published = std::mem::take(&mut self.caches.published).outdated();
+            self.caches = Caches {
+                published,
+                ..Caches::default()
+            };
             self.load_theme();
         } else if touched.theme {
             self.load_theme();
@@ -436,8 +441,9 @@ impl Site {
     }
 
     /// Render every output whose inputs changed since the last [`Site::commit`]
-    /// into `sink`, then check every link against the whole site. Findings
-    /// are added to `self.diagnostics`.
+    /// into `sink`, then check links against the whole site (again only
+    /// where a source or its targets changed). Findings are added to
+    /// `self.diagnostics`.
     pub fn render(&mut self, sink: &dyn Sink) -> Rendering {
         self.diagnostics = self.load_diagnostics.clone();
         let phase = self.timings.start("render");

@@ -146,8 +146,9 @@ fn lastmod_of(model: &Model, id: PageId) -> Option<Date> {
 }
 
 /// The planned outputs, kept between rebuilds in two parts: everything
-/// but the search index's files, which changes only with addresses and
-/// settings, and those files, whose names change with the words on pages.
+/// but the search index's files, which changes with what [`inputs`] covers
+/// (addresses, aliases, dates, terms, copied files, settings), and those
+/// files, whose names change with the words on pages.
 pub(super) struct Planned {
     inputs: u64,
     core: Arc<Plan>,

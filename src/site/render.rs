@@ -48,6 +48,21 @@ pub(super) struct Published {
     lookup: Option<Arc<Lookup>>,
     /// The link findings of each page, then each section.
     links: Vec<CheckedLinks>,
+    /// Whether the records may stand in for renders. After a settings
+    /// change they only say which files the next render must remove.
+    reusable: bool,
+}
+
+impl Published {
+    /// What is left worth knowing after the settings changed: which files
+    /// were published, so that outputs the new settings drop are removed.
+    pub(super) fn outdated(self) -> Published {
+        Published {
+            plan: self.plan,
+            records: self.records,
+            ..Published::default()
+        }
+    }
 }
 
 /// What the last committed render produced for one output file.
@@ -133,7 +148,7 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &Published) -> 
         .zip(site.plan.iter())
         .take_while(|(before, now)| before.0 == now.0)
         .count();
-    let same_plan = kept == previous.plan.len() && kept == site.plan.len();
+    let same_plan = previous.reusable && kept == previous.plan.len() && kept == site.plan.len();
     let mut records = previous.records[..kept].to_vec();
     if !same_plan {
         records.extend(records_by_path(
@@ -159,7 +174,8 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &Published) -> 
             let fingerprint = fingerprint(site, job);
             match record {
                 Some(record)
-                    if record.fingerprint == fingerprint
+                    if previous.reusable
+                        && record.fingerprint == fingerprint
                         && (answers_stand || answers.unchanged(&record.lookups)) =>
                 {
                     None
@@ -262,6 +278,7 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &Published) -> 
         built,
         lookup: Some(answers.lookup().clone()),
         links: Vec::new(),
+        reusable: true,
     };
     rendering
 }
