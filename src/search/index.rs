@@ -184,9 +184,11 @@ impl SearchIndex {
                     // Only terms whose posting for this page changed make a
                     // chunk dirty: an edit rewrites the chunks of the words
                     // it touched, not of every word on the page.
-                    let kept: FastMap<&str, u8> =
-                        new.terms.iter().map(|(t, w)| (&**t, *w)).collect();
-                    for (term, _) in old.terms.iter().filter(|(t, _)| !kept.contains_key(&**t)) {
+                    for (term, _) in old
+                        .terms
+                        .iter()
+                        .filter(|(t, _)| weight_of(&new.terms, t).is_none())
+                    {
                         if let Some(list) = postings.get_mut(&**term) {
                             if let Ok(at) = list.binary_search_by_key(&number, |p| p.0) {
                                 list.remove(at);
@@ -197,10 +199,8 @@ impl SearchIndex {
                         }
                         dirty.insert(term.clone());
                     }
-                    let before: FastMap<&str, u8> =
-                        old.terms.iter().map(|(t, w)| (&**t, *w)).collect();
                     for (term, weight) in &new.terms {
-                        if before.get(&**term) == Some(weight) {
+                        if weight_of(&old.terms, term) == Some(*weight) {
                             continue;
                         }
                         let list = postings.entry(term.clone()).or_default();
@@ -292,6 +292,14 @@ impl SearchIndex {
             .with_all(self.files.iter().map(|f| f.path.as_str()))
             .finish()
     }
+}
+
+/// The weight of `term` in an entry's terms, which are sorted by term.
+fn weight_of(terms: &[(Arc<str>, u8)], term: &str) -> Option<u8> {
+    terms
+        .binary_search_by(|(t, _)| (**t).cmp(term))
+        .ok()
+        .map(|at| terms[at].1)
 }
 
 /// `search/chunks/1a2b3c4d.bin` → `1a2b3c4d`.

@@ -15,7 +15,7 @@ use crate::publish::sitemap::{SitemapEntry, URLS_PER_FILE, robots, sitemaps};
 use super::routes::{Origin, Routes};
 use super::values::{PagerPage, section_has_feed, site_has_feed};
 use super::{Model, Plan, Site};
-use crate::fingerprint::{FastSet, Fingerprint};
+use crate::fingerprint::Fingerprint;
 
 /// One output file and how to make it.
 #[derive(Debug, Clone)]
@@ -172,20 +172,20 @@ impl Planned {
 pub(super) fn update(site: &Site, previous: Option<Planned>) -> Planned {
     let inputs = inputs(site);
     let search_inputs = search_inputs(site);
-    let (core, core_findings, routes, reused) = match previous {
+    let (core, core_findings, routes) = match previous {
         Some(previous) if previous.inputs == inputs => {
             if previous.search_inputs == search_inputs {
                 return previous;
             }
-            (previous.core, previous.core_findings, previous.routes, true)
+            (previous.core, previous.core_findings, previous.routes)
         }
         _ => {
             let (core, found, routes) = plan_routes(site);
-            (Arc::new(core), found, routes, false)
+            (Arc::new(core), found, routes)
         }
     };
     let (search, search_findings) = plan_search_files(site, &routes);
-    let plan = if search.is_empty() && !reused {
+    let plan = if search.is_empty() {
         core.clone()
     } else {
         let mut plan = Vec::with_capacity(core.len() + search.len());
@@ -209,7 +209,8 @@ pub(super) fn update(site: &Site, previous: Option<Planned>) -> Planned {
 fn plan_search_files(site: &Site, routes: &Routes) -> (Plan, Vec<Diagnostic>) {
     let mut planned = Vec::with_capacity(site.search_files.len());
     let mut diagnostics = Vec::new();
-    let mut own = FastSet::default();
+    // The index's own names are claimed among themselves, apart from `routes`.
+    let mut own = Routes::default();
     for (index, file) in site.search_files.iter().enumerate() {
         let path = match OutputPath::for_site_path(&format!("/{}", file.path)) {
             Ok(path) => path,
@@ -219,14 +220,12 @@ fn plan_search_files(site: &Site, routes: &Routes) -> (Plan, Vec<Diagnostic>) {
             }
         };
         let origin = Origin::Generated("search index");
-        let clash = match routes.check(&path, &origin) {
-            Err(clash) => Some(clash),
-            Ok(()) if !own.insert(path.clone()) => Some(Routes::clash(&origin, &origin, &path)),
-            Ok(()) => None,
-        };
-        match clash {
-            Some(clash) => diagnostics.push(clash),
-            None => planned.push((path, Job::SearchIndex(index))),
+        match routes
+            .check(&path, &origin)
+            .and_then(|()| own.claim(path.clone(), origin))
+        {
+            Ok(()) => planned.push((path, Job::SearchIndex(index))),
+            Err(clash) => diagnostics.push(clash),
         }
     }
     (planned, diagnostics)

@@ -44,16 +44,20 @@ pub(super) struct Published {
     plan: Arc<Plan>,
     records: Vec<Option<Arc<OutputRecord>>>,
     built: BuiltSite,
-    /// The template lookup every record's answers were confirmed against.
+    /// The template lookup every record's answers were confirmed against;
+    /// none before the first render and after a settings change.
     lookup: Option<Arc<Lookup>>,
     /// The link findings of each page, then each section.
     links: Vec<CheckedLinks>,
-    /// Whether the records may stand in for renders. After a settings
-    /// change they only say which files the next render must remove.
-    reusable: bool,
 }
 
 impl Published {
+    /// Whether the records may stand in for renders. After a settings
+    /// change they only say which files the next render must remove.
+    fn reusable(&self) -> bool {
+        self.lookup.is_some()
+    }
+
     /// What is left worth knowing after the settings changed: which files
     /// were published, so that outputs the new settings drop are removed.
     pub(super) fn outdated(self) -> Published {
@@ -148,7 +152,7 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &Published) -> 
         .zip(site.plan.iter())
         .take_while(|(before, now)| before.0 == now.0)
         .count();
-    let same_plan = previous.reusable && kept == previous.plan.len() && kept == site.plan.len();
+    let same_plan = previous.reusable() && kept == previous.plan.len() && kept == site.plan.len();
     let mut records = previous.records[..kept].to_vec();
     if !same_plan {
         records.extend(records_by_path(
@@ -174,7 +178,7 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &Published) -> 
             let fingerprint = fingerprint(site, job);
             match record {
                 Some(record)
-                    if previous.reusable
+                    if previous.reusable()
                         && record.fingerprint == fingerprint
                         && (answers_stand || answers.unchanged(&record.lookups)) =>
                 {
@@ -278,7 +282,6 @@ pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &Published) -> 
         built,
         lookup: Some(answers.lookup().clone()),
         links: Vec::new(),
-        reusable: true,
     };
     rendering
 }
@@ -830,40 +833,33 @@ pub(super) fn check_all_links(
             },
         }
     };
-    let pages = model
-        .tree
+    let tree = &model.tree;
+    let sources: Vec<(LinkSource<'_>, &Arc<Rendered>)> = tree
         .pages
-        .par_iter()
-        .enumerate()
-        .map(|(index, page)| {
-            let rendered = &model.pages_md[index];
+        .iter()
+        .map(|p| (&p.file, &p.url, &p.body, p.body_line))
+        .chain(
+            tree.sections
+                .iter()
+                .map(|s| (&s.file, &s.url, &s.body, s.body_line)),
+        )
+        .zip(model.pages_md.iter().chain(&model.sections_md))
+        .map(|((file, url, body, body_line), rendered)| {
             let source = LinkSource {
-                display_path: &page.file.display_path,
-                site_path: &page.url,
-                body: &page.body,
-                body_line: page.body_line,
+                display_path: &file.display_path,
+                site_path: url,
+                body,
+                body_line,
                 links: &rendered.links,
             };
-            check(index, source, rendered)
-        });
-    let first_section = model.tree.pages.len();
-    let sections = model
-        .tree
-        .sections
-        .par_iter()
+            (source, rendered)
+        })
+        .collect();
+    let checked: Vec<CheckedLinks> = sources
+        .into_par_iter()
         .enumerate()
-        .map(|(index, section)| {
-            let rendered = &model.sections_md[index];
-            let source = LinkSource {
-                display_path: &section.file.display_path,
-                site_path: &section.url,
-                body: &section.body,
-                body_line: section.body_line,
-                links: &rendered.links,
-            };
-            check(first_section + index, source, rendered)
-        });
-    let checked: Vec<CheckedLinks> = pages.chain(sections).collect();
+        .map(|(index, (source, rendered))| check(index, source, rendered))
+        .collect();
     let found = checked
         .iter()
         .flat_map(|c| c.findings.iter().cloned())

@@ -66,7 +66,7 @@ impl Routes {
     }
 
     /// The error for `later` claiming the `path` that `first` holds.
-    pub fn clash(first: &Origin, later: &Origin, path: &OutputPath) -> Diagnostic {
+    fn clash(first: &Origin, later: &Origin, path: &OutputPath) -> Diagnostic {
         let (code, hint) = match (later, first) {
             (Origin::Alias { .. }, Origin::Alias { .. }) => (
                 Code::AliasCollision,
@@ -104,10 +104,6 @@ impl Routes {
 
     pub fn contains(&self, path: &OutputPath) -> bool {
         self.claims.contains_key(path)
-    }
-
-    pub fn paths(&self) -> impl Iterator<Item = &OutputPath> {
-        self.claims.keys()
     }
 
     pub fn len(&self) -> usize {
