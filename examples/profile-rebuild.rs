@@ -8,9 +8,10 @@ use std::time::Instant;
 use signposter::serve::Session;
 use signposter::site::SiteOptions;
 
-/// The same allocator as the `signposter` binary, so the figures match the dev server's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// The same allocator, with the same settings, as the `signposter` binary,
+/// so the figures match the dev server's.
+#[path = "../src/allocator.rs"]
+mod allocator;
 
 fn main() {
     let mut args = std::env::args().skip(1);

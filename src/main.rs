@@ -15,10 +15,7 @@ use signposter::progress::{BuildProgress, ProgressStyle};
 use signposter::serve::ServeOptions;
 use signposter::site::{self, BuildOptions, SiteOptions, plural};
 
-/// Building allocates many short-lived strings from every core at once, which
-/// mimalloc serves faster than the system allocator (see BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod allocator;
 
 #[derive(Parser)]
 #[command(

@@ -545,3 +545,88 @@ fn titles_are_escaped_in_templates() {
     assert!(!html.contains("<script>alert(1)"));
     assert!(html.contains("&lt;script&gt;alert(1)"));
 }
+
+/// Every file under `folder` but signposter's own bookkeeping, with its bytes.
+fn published_files(folder: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(folder)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(folder).unwrap();
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            (relative, std::fs::read(entry.path()).unwrap())
+        })
+        .filter(|(path, _)| {
+            path != signposter::output::MANIFEST && path != signposter::output::STAMP
+        })
+        .collect()
+}
+
+fn site_options(site: &TestSite) -> signposter::site::SiteOptions {
+    signposter::site::SiteOptions {
+        root: site.root().canonicalize().unwrap(),
+        ..Default::default()
+    }
+}
+
+/// `signposter build` lets go of each input once the build is past it (the
+/// bodies after Markdown, the plain text after the search index) to keep
+/// its memory down. What it writes must be byte for byte what a site kept
+/// for rebuilds, as in the dev server, holds.
+#[test]
+fn a_build_that_lets_go_of_its_sources_writes_what_a_kept_site_holds() {
+    let site = TestSite::fixture("valid");
+    let (session, first) = signposter::serve::Session::start(&site_options(&site)).unwrap();
+    first.expect("the valid fixture builds");
+    site.build().assert_success();
+    let built = published_files(&site.path("public"));
+    let kept: std::collections::BTreeMap<String, Vec<u8>> = session
+        .files()
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+        .collect();
+    assert_eq!(
+        built.keys().collect::<Vec<_>>(),
+        kept.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &built {
+        assert!(kept[path] == *bytes, "{path} differs");
+    }
+}
+
+/// Link and id findings come after rendering, when a build has let go of
+/// the bodies: they must still quote the line they point at, read again
+/// from the file, exactly as a kept site quotes it.
+#[test]
+fn findings_after_the_bodies_are_let_go_still_quote_their_lines() {
+    let site = TestSite::minimal()
+        .file(
+            "content/guide.md",
+            "---\ntitle: Guide\n---\nIntro.\n\n## Clash {#main--content}\n\nSee [the list](/lists/) and [steps](#stepz).\n\n## Steps\n",
+        )
+        .file(
+            "content/crlf.md",
+            "---\r\ntitle: Windows\r\n---\r\nRead [this](/gone/) first.\r\n",
+        );
+    let options = signposter::site::BuildOptions {
+        site: site_options(&site),
+        ..Default::default()
+    };
+    let once = signposter::site::build(&options).expect_err("the site has broken links");
+    let (_, kept) = signposter::serve::Session::start(&site_options(&site)).unwrap();
+    let kept = kept.expect_err("the site has broken links");
+    let plain = signposter::diagnostics::Palette::plain();
+    let once = signposter::diagnostics::render_all(&once, plain);
+    assert_eq!(once, signposter::diagnostics::render_all(&kept, plain));
+    for quoted in [
+        "See [the list](/lists/) and [steps](#stepz).",
+        "## Clash {#main--content}",
+        "Read [this](/gone/) first.",
+    ] {
+        assert!(
+            once.contains(quoted),
+            "{quoted:?} is not quoted in:\n{once}"
+        );
+    }
+}

@@ -391,3 +391,28 @@ fn a_settings_change_that_drops_outputs_removes_them() {
     );
     assert!(!script.session.files().contains_key("search/index.json"));
 }
+
+/// A site loaded to be built once keeps no bodies to patch, so a change
+/// must make it read every file again rather than render released bodies
+/// as empty pages.
+#[test]
+fn a_site_built_once_reads_everything_again_when_told_of_a_change() {
+    use signposter::site::{Lifetime, MemorySink, Site};
+    let site = common::TestSite::minimal()
+        .file("content/a.md", "---\ntitle: A\n---\nFirst text.\n")
+        .file("content/b.md", "---\ntitle: B\n---\nUntouched text.\n");
+    let options = SiteOptions {
+        root: site.root().canonicalize().unwrap(),
+        ..SiteOptions::default()
+    };
+    let mut once = Site::load_for(&options, None, Lifetime::Once).unwrap();
+    once.render(&MemorySink::new());
+    site.write("content/a.md", b"---\ntitle: A\n---\nEdited text.\n");
+    once.update(&[options.root.join("content/a.md")]).unwrap();
+    let after = MemorySink::new();
+    once.render(&after);
+    assert!(!once.has_errors(), "{:?}", once.findings());
+    let page = |path: &str| String::from_utf8(after.get(path).unwrap().to_vec()).unwrap();
+    assert!(page("a/index.html").contains("Edited text."));
+    assert!(page("b/index.html").contains("Untouched text."));
+}

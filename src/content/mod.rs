@@ -26,6 +26,7 @@ use crate::yaml::Document;
 pub use discover::{Entry, EntryKind};
 pub use front::{FrontMatter, Kind};
 pub use slug::slugify;
+pub use source::SourceLines;
 
 /// The folder, under the site root, that holds Markdown.
 pub const CONTENT_DIR: &str = "content";
@@ -90,6 +91,30 @@ pub struct Page {
     pub bundle: Option<String>,
     /// This page's place in its section's order.
     pub position: usize,
+}
+
+impl Page {
+    /// Where messages about this page find the lines they quote.
+    pub fn lines(&self) -> SourceLines<'_> {
+        SourceLines {
+            file: &self.file,
+            body: &self.body,
+            body_line: self.body_line,
+            source_hash: self.source_hash,
+        }
+    }
+}
+
+impl Section {
+    /// Where messages about this section find the lines they quote.
+    pub fn lines(&self) -> SourceLines<'_> {
+        SourceLines {
+            file: &self.file,
+            body: &self.body,
+            body_line: self.body_line,
+            source_hash: self.source_hash,
+        }
+    }
 }
 
 /// A non-Markdown file under `content/`, copied next to its page or section.

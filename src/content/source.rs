@@ -1,10 +1,47 @@
 //! Reading a content file as text: binary, invalid UTF-8, empty, oversized
 //! and unreadable files become located errors; a BOM and CRLF endings are accepted.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 
-use crate::diagnostics::{Code, Diagnostic, Location, line_col, line_text};
+use crate::diagnostics::{Code, Diagnostic, Location, body_line_text, line_col, line_text};
+
+use super::SourceFile;
+
+/// Where a message about a content file finds the line it quotes.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceLines<'a> {
+    pub file: &'a SourceFile,
+    /// The body as read, or empty once a build that runs once let it go.
+    pub body: &'a str,
+    /// File line on which `body` starts.
+    pub body_line: usize,
+    /// Hash of the file's bytes when it was read.
+    pub source_hash: u64,
+}
+
+impl<'a> SourceLines<'a> {
+    /// The text of file line `file_line`, if it is in the body. A body let go
+    /// of is read from disk again, and only if the file is still the one
+    /// that was built: a quote from an edited file would point at the wrong
+    /// text.
+    pub fn line(&self, file_line: usize) -> Option<Cow<'a, str>> {
+        if !self.body.is_empty() {
+            return body_line_text(self.body, self.body_line, file_line).map(Cow::Borrowed);
+        }
+        if file_line < self.body_line {
+            return None;
+        }
+        let display = &self.file.display_path;
+        let bytes = read(&self.file.abs, display).ok()?;
+        if super::hash_bytes(&bytes) != self.source_hash {
+            return None;
+        }
+        let text = decode(bytes, display).ok()?;
+        line_text(&text, file_line).map(|line| Cow::Owned(line.to_string()))
+    }
+}
 
 pub fn io_error(display: &Path, error: &std::io::Error) -> Diagnostic {
     let hint = match error.kind() {
@@ -104,6 +141,65 @@ mod tests {
 
     fn decode_str(bytes: &[u8]) -> Result<String, Diagnostic> {
         decode(bytes.to_vec(), Path::new("content/a.md"))
+    }
+
+    /// A file on disk with a body starting on line 4, and what a build read of it.
+    fn written(text: &str) -> (tempfile::TempDir, SourceFile, u64) {
+        let dir = tempfile::tempdir().unwrap();
+        let abs = dir.path().join("a.md");
+        std::fs::write(&abs, text).unwrap();
+        let file = SourceFile {
+            content_path: "a.md".into(),
+            display_path: "content/a.md".into(),
+            abs,
+        };
+        (dir, file, super::super::hash_bytes(text.as_bytes()))
+    }
+
+    const PAGE: &str = "---\r\ntitle: A\r\n---\r\nFirst [link](/x/).\r\n\r\nSecond line.\r\n";
+
+    #[test]
+    fn a_body_in_memory_is_quoted_from_memory() {
+        let (_dir, file, source_hash) = written(PAGE);
+        let lines = SourceLines {
+            file: &file,
+            body: "First [link](/x/).\n\nSecond line.\n",
+            body_line: 4,
+            source_hash,
+        };
+        std::fs::remove_file(&file.abs).unwrap();
+        assert_eq!(lines.line(6).as_deref(), Some("Second line."));
+        assert_eq!(lines.line(3), None);
+    }
+
+    #[test]
+    fn a_released_body_is_quoted_from_its_file_read_again() {
+        let (_dir, file, source_hash) = written(PAGE);
+        let lines = SourceLines {
+            file: &file,
+            body: "",
+            body_line: 4,
+            source_hash,
+        };
+        assert_eq!(lines.line(4).as_deref(), Some("First [link](/x/)."));
+        assert_eq!(lines.line(6).as_deref(), Some("Second line."));
+        // Front matter is not the body, even though the file has the line.
+        assert_eq!(lines.line(2), None);
+    }
+
+    #[test]
+    fn a_released_body_whose_file_changed_since_is_not_quoted() {
+        let (_dir, file, source_hash) = written(PAGE);
+        std::fs::write(&file.abs, PAGE.replace("First", "Edited")).unwrap();
+        let lines = SourceLines {
+            file: &file,
+            body: "",
+            body_line: 4,
+            source_hash,
+        };
+        assert_eq!(lines.line(4), None);
+        std::fs::remove_file(&file.abs).unwrap();
+        assert_eq!(lines.line(4), None);
     }
 
     #[test]

@@ -4,11 +4,11 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::path::Path;
 use std::sync::Arc;
 
 use crate::config::Level;
-use crate::diagnostics::{Code, Diagnostic, Location, Severity, body_line_text, closest};
+use crate::content::SourceLines;
+use crate::diagnostics::{Code, Diagnostic, Location, Severity, closest};
 use crate::fingerprint::{FastMap, FastSet};
 use crate::output::OutputPath;
 
@@ -102,11 +102,10 @@ impl BuiltSite {
 
 /// A content file's links, with what is needed to point at them.
 pub struct LinkSource<'a> {
-    pub display_path: &'a Path,
+    /// The file the links are written in, to quote in messages.
+    pub lines: SourceLines<'a>,
     /// Site path of the page the links are on.
     pub site_path: &'a str,
-    pub body: &'a str,
-    pub body_line: usize,
     pub links: &'a [LinkRecord],
 }
 
@@ -181,9 +180,12 @@ pub fn lands_on_any(source: &LinkSource<'_>, built: &BuiltSite, pages: &FastSet<
 }
 
 fn locate(diagnostic: Diagnostic, source: &LinkSource<'_>, link: &LinkRecord) -> Diagnostic {
-    let diagnostic = diagnostic.at(Location::new(source.display_path, link.line, link.column));
-    let text = body_line_text(source.body, source.body_line, link.line);
-    match text {
+    let diagnostic = diagnostic.at(Location::new(
+        &source.lines.file.display_path,
+        link.line,
+        link.column,
+    ));
+    match source.lines.line(link.line) {
         Some(text) => {
             let width = text
                 .chars()
@@ -200,6 +202,7 @@ fn locate(diagnostic: Diagnostic, source: &LinkSource<'_>, link: &LinkRecord) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::SourceFile;
 
     fn built() -> BuiltSite {
         let mut site = BuiltSite::default();
@@ -234,12 +237,28 @@ mod tests {
         }
     }
 
-    fn check(links: &[LinkRecord]) -> Vec<Diagnostic> {
-        let source = LinkSource {
-            display_path: Path::new("content/a.md"),
-            site_path: "/research/review/",
+    fn file() -> SourceFile {
+        SourceFile {
+            content_path: "a.md".into(),
+            display_path: "content/a.md".into(),
+            abs: "/nonexistent/content/a.md".into(),
+        }
+    }
+
+    fn lines(file: &SourceFile) -> SourceLines<'_> {
+        SourceLines {
+            file,
             body: "",
             body_line: 5,
+            source_hash: 0,
+        }
+    }
+
+    fn check(links: &[LinkRecord]) -> Vec<Diagnostic> {
+        let file = file();
+        let source = LinkSource {
+            lines: lines(&file),
+            site_path: "/research/review/",
             links,
         };
         check_links(&source, &built(), Level::Error)
@@ -278,11 +297,10 @@ mod tests {
 
     #[test]
     fn warn_level_makes_warnings() {
+        let file = file();
         let source = LinkSource {
-            display_path: Path::new("content/a.md"),
+            lines: lines(&file),
             site_path: "/",
-            body: "",
-            body_line: 1,
             links: &[link(Some("/nope/"), None)],
         };
         let found = check_links(&source, &built(), Level::Warn);

@@ -90,6 +90,21 @@ struct CachedMarkdown {
     rendered: Arc<Rendered>,
 }
 
+/// Whether a loaded site lives on to be rebuilt, or is built once.
+///
+/// A site built once (`signposter build`) keeps nothing for a next rebuild
+/// and lets go of each input as soon as the phases after it no longer need
+/// it: peak memory is what the 10,000-page benchmark's budget is about, and
+/// every megabyte held is also time spent by the kernel zeroing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lifetime {
+    /// Kept for rebuilds: the dev server, and every test that edits a site.
+    #[default]
+    Rebuilt,
+    /// Built once and dropped.
+    Once,
+}
+
 /// Results kept from one rebuild to the next.
 #[derive(Default)]
 struct Caches {
@@ -114,6 +129,7 @@ struct Caches {
 pub struct Site {
     pub root: PathBuf,
     options: SiteOptions,
+    lifetime: Lifetime,
     pub model: Model,
     pub theme: Theme,
     templates: Templates,
@@ -234,6 +250,15 @@ impl Site {
         options: &SiteOptions,
         progress: Option<Observer>,
     ) -> Result<Site, Diagnostics> {
+        Site::load_for(options, progress, Lifetime::Rebuilt)
+    }
+
+    /// [`Site::load_observed`] for a site that lives as long as `lifetime` says.
+    pub fn load_for(
+        options: &SiteOptions,
+        progress: Option<Observer>,
+        lifetime: Lifetime,
+    ) -> Result<Site, Diagnostics> {
         let root = options
             .root
             .canonicalize()
@@ -244,6 +269,7 @@ impl Site {
         let mut site = Site {
             root,
             options: options.clone(),
+            lifetime,
             model: Model {
                 config,
                 tree: ContentTree::default(),
@@ -298,7 +324,9 @@ impl Site {
             self.load_theme();
         }
         let theme_or_config = touched.config || touched.theme;
+        // A site built once kept no bodies to patch: it reads everything again.
         let patched = !theme_or_config
+            && self.lifetime == Lifetime::Rebuilt
             && !touched.content.is_empty()
             && self.model.tree.patch(
                 &self.model.config,
@@ -344,7 +372,7 @@ impl Site {
             drafts: self.options.drafts,
         };
         let phase = self.timings.start("content");
-        let (tree, found) = if patched {
+        let (mut tree, found) = if patched {
             (
                 std::mem::take(&mut self.model.tree),
                 self.caches.content_diagnostics.clone(),
@@ -353,6 +381,11 @@ impl Site {
             ContentTree::load_cached(&self.root, config, &load_options, &mut self.caches.content)
         };
         self.caches.content_diagnostics = found.clone();
+        let once = self.lifetime == Lifetime::Once;
+        if once {
+            // The parsed files hold every body; nothing will patch them.
+            self.caches.content = ContentCache::default();
+        }
         self.timings.finish(phase);
         diagnostics.extend(found);
 
@@ -360,13 +393,16 @@ impl Site {
         let addresses = tree.address_fingerprint();
         let addresses_unchanged = addresses == self.caches.addresses;
         self.caches.addresses = addresses;
-        let (pages_md, sections_md) = render_markdown(
+        let (mut pages_md, mut sections_md) = render_markdown(
             &self.markdown,
             config,
             &tree,
-            &mut self.caches.markdown,
+            (!once).then_some(&mut self.caches.markdown),
             addresses_unchanged,
         );
+        if once {
+            release_sources(&mut tree, &mut pages_md, &mut sections_md);
+        }
         self.timings.finish(phase);
         for rendered in pages_md.iter().chain(&sections_md) {
             diagnostics.extend(rendered.diagnostics.iter().cloned());
@@ -409,6 +445,13 @@ impl Site {
         model.taxonomies = taxonomies;
         model.related = related;
         model.backlinks = backlinks;
+        let phase = self.timings.start("search");
+        self.search_files = search::update(&self.model, &mut self.caches.search);
+        if once {
+            release_search_text(&mut self.model);
+        }
+        self.timings.finish(phase);
+
         let phase = self.timings.start("values");
         self.values = Values::build(&self.model, Some(previous));
         // Most edits change no page's summary, so the lookup stays as it was.
@@ -419,10 +462,6 @@ impl Site {
         };
         self.caches.lookup = Some((inputs, lookup.clone()));
         self.templates.install(lookup, self.values.site.clone());
-        self.timings.finish(phase);
-
-        let phase = self.timings.start("search");
-        self.search_files = search::update(&self.model, &mut self.caches.search);
         self.timings.finish(phase);
 
         let phase = self.timings.start("routes");
@@ -517,7 +556,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Ok(report);
         }
     }
-    let mut site = Site::load_observed(&options.site, options.progress.clone())?;
+    let mut site = Site::load_for(&options.site, options.progress.clone(), Lifetime::Once)?;
     let output = site.output_dir(options.output.as_deref());
     let opened = site.timings.time("output", || {
         OutputDir::open(&options.site.root, &output, options.force)
@@ -613,19 +652,54 @@ fn reuse_previous_build(
     })
 }
 
+/// A site built once lets go of the sources as soon as Markdown is
+/// rendered: the bodies (a message that quotes one reads its file again,
+/// see [`crate::content::SourceLines`]) and how each link resolved, which
+/// only a rebuild checks.
+fn release_sources(
+    tree: &mut ContentTree,
+    pages_md: &mut [Arc<Rendered>],
+    sections_md: &mut [Arc<Rendered>],
+) {
+    let released: Arc<str> = Arc::from("");
+    for page in &mut tree.pages {
+        page.body = released.clone();
+    }
+    for section in &mut tree.sections {
+        section.body = released.clone();
+    }
+    for rendered in pages_md.iter_mut().chain(sections_md) {
+        if let Some(rendered) = Arc::get_mut(rendered) {
+            rendered.resolutions = Vec::new();
+        }
+    }
+}
+
+/// A site built once needs the plain text of bodies only for the search
+/// index; once that is made, it goes.
+fn release_search_text(model: &mut Model) {
+    for rendered in model.pages_md.iter_mut().chain(&mut model.sections_md) {
+        if let Some(rendered) = Arc::get_mut(rendered) {
+            rendered.text = String::new();
+        }
+    }
+}
+
 /// Render every page's and section's Markdown in parallel, reusing earlier
-/// renders whose body and links are unchanged.
+/// renders whose body and links are unchanged. Without a cache, as for a
+/// site built once, every body is rendered and none is remembered.
 fn render_markdown(
     markdown: &MarkdownRenderer,
     config: &Config,
     tree: &ContentTree,
-    cache: &mut FastMap<String, CachedMarkdown>,
+    cache: Option<&mut FastMap<String, CachedMarkdown>>,
     addresses_unchanged: bool,
 ) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
+    let known = cache.as_deref();
     let render =
         |content_path: &str, display: &Path, body: &Arc<str>, body_line: usize| -> Arc<Rendered> {
             let resolver = Resolver::new(tree, &config.base_url, content_path);
-            if let Some(cached) = cache.get(content_path) {
+            if let Some(cached) = known.and_then(|cache| cache.get(content_path)) {
                 let same_body = cached.body_line == body_line
                     && (Arc::ptr_eq(&cached.body, body) || cached.body == *body);
                 // A cached render holds while every link it made still resolves the
@@ -672,6 +746,9 @@ fn render_markdown(
             )
         })
         .collect();
+    let Some(cache) = cache else {
+        return (pages, sections);
+    };
     let documents = tree
         .pages
         .iter()

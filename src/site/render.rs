@@ -8,8 +8,8 @@ use std::time::UNIX_EPOCH;
 use rayon::prelude::*;
 use tera::Context;
 
-use crate::content::{FrontMatter, PageId, SectionId, SourceFile};
-use crate::diagnostics::{Code, Diagnostic, Location, body_line_text};
+use crate::content::{FrontMatter, PageId, SectionId, SourceLines};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::fingerprint::{FastMap, FastSet, Fingerprint, of};
 use crate::html::{escape, ids};
 use crate::links::{BuiltSite, LinkSource, check_links, lands_on_any};
@@ -121,10 +121,8 @@ struct Renderer<'s> {
 
 /// A page or section about to be rendered through a template.
 struct Document<'a> {
-    file: &'a SourceFile,
+    lines: SourceLines<'a>,
     front: &'a FrontMatter,
-    body: &'a str,
-    body_line: usize,
     /// Site path of the output, for ids and `current_path`.
     url: &'a str,
     rendered: &'a Rendered,
@@ -545,10 +543,8 @@ impl Renderer<'_> {
             .unwrap_or_else(|| "page.html".to_string());
         self.document(
             Document {
-                file: &page.file,
+                lines: page.lines(),
                 front: &page.front,
-                body: &page.body,
-                body_line: page.body_line,
                 url: &page.url,
                 rendered,
                 template,
@@ -600,10 +596,8 @@ impl Renderer<'_> {
         };
         self.document(
             Document {
-                file: &section.file,
+                lines: section.lines(),
                 front: &section.front,
-                body: &section.body,
-                body_line: section.body_line,
                 url: &url,
                 rendered,
                 template: section
@@ -700,7 +694,7 @@ impl Renderer<'_> {
         document: Document<'_>,
         produced: &mut Produced,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let display = &document.file.display_path;
+        let display = &document.lines.file.display_path;
         let templates = &self.site.templates;
         if !templates.has(&document.template) {
             return Err(missing_template(&document));
@@ -753,7 +747,7 @@ fn inherited_page_template(site: &Site, section: SectionId) -> Option<String> {
 fn missing_template(document: &Document<'_>) -> Diagnostic {
     let (line, column) = document.front.position_of("template").unwrap_or((0, 0));
     Diagnostic::error(Code::MissingTemplate, format!("there is no template called `{}`", document.template))
-        .at(Location::new(&document.file.display_path, line, column))
+        .at(Location::new(&document.lines.file.display_path, line, column))
         .hint("add it to templates/, or fix the name; templates are named by their path inside templates/")
 }
 
@@ -762,7 +756,7 @@ fn duplicate_ids(found: &[String], document: &Document<'_>) -> Vec<Diagnostic> {
     let mut seen = HashSet::new();
     let mut reported = HashSet::new();
     let mut diagnostics = Vec::new();
-    let file = &document.file.display_path;
+    let file = &document.lines.file.display_path;
     for id in found {
         if seen.insert(id.as_str()) || !reported.insert(id.as_str()) {
             continue;
@@ -771,11 +765,10 @@ fn duplicate_ids(found: &[String], document: &Document<'_>) -> Vec<Diagnostic> {
             .hint("a heading's id clashes with one the template uses; give the heading its own id, e.g. `## Heading {#another-id}`");
         let diagnostic = match document.rendered.headings.iter().find(|h| &h.id == id) {
             Some(heading) => {
-                let text =
-                    body_line_text(document.body, document.body_line, heading.line).unwrap_or("");
+                let text = document.lines.line(heading.line).unwrap_or_default();
                 diagnostic
                     .at(Location::new(file, heading.line, heading.column))
-                    .snippet(text, text.chars().count())
+                    .snippet(text.as_ref(), text.chars().count())
             }
             None => diagnostic.in_file(file),
         };
@@ -837,19 +830,13 @@ pub(super) fn check_all_links(
     let sources: Vec<(LinkSource<'_>, &Arc<Rendered>)> = tree
         .pages
         .iter()
-        .map(|p| (&p.file, &p.url, &p.body, p.body_line))
-        .chain(
-            tree.sections
-                .iter()
-                .map(|s| (&s.file, &s.url, &s.body, s.body_line)),
-        )
+        .map(|p| (p.lines(), &p.url))
+        .chain(tree.sections.iter().map(|s| (s.lines(), &s.url)))
         .zip(model.pages_md.iter().chain(&model.sections_md))
-        .map(|((file, url, body, body_line), rendered)| {
+        .map(|((lines, url), rendered)| {
             let source = LinkSource {
-                display_path: &file.display_path,
+                lines,
                 site_path: url,
-                body,
-                body_line,
                 links: &rendered.links,
             };
             (source, rendered)
