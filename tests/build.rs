@@ -630,3 +630,23 @@ fn findings_after_the_bodies_are_let_go_still_quote_their_lines() {
         );
     }
 }
+
+/// The memory a one-off build saves is only saved if the inputs really go:
+/// once loaded to be built once, no body, plain text or link resolution is
+/// left, where a site kept for rebuilds holds all three.
+#[test]
+fn a_site_loaded_to_be_built_once_holds_no_bodies_plain_text_or_resolutions() {
+    use signposter::site::{Retention, Site};
+    let site = TestSite::fixture("valid");
+    let kept = Site::load(&site_options(&site)).unwrap();
+    let once = Site::load_retaining(&site_options(&site), None, Retention::BuildOnce).unwrap();
+    for (site, holds) in [(&kept, true), (&once, false)] {
+        let model = &site.model;
+        let bodies = model.tree.pages.iter().map(|p| &p.body);
+        let bodies = bodies.chain(model.tree.sections.iter().map(|s| &s.body));
+        let rendered: Vec<_> = model.pages_md.iter().chain(&model.sections_md).collect();
+        assert_eq!(bodies.clone().any(|b| !b.is_empty()), holds);
+        assert_eq!(rendered.iter().any(|r| !r.text.is_empty()), holds);
+        assert_eq!(rendered.iter().any(|r| !r.resolutions.is_empty()), holds);
+    }
+}

@@ -397,7 +397,7 @@ fn a_settings_change_that_drops_outputs_removes_them() {
 /// as empty pages.
 #[test]
 fn a_site_built_once_reads_everything_again_when_told_of_a_change() {
-    use signposter::site::{Lifetime, MemorySink, Site};
+    use signposter::site::{MemorySink, Retention, Site};
     let site = common::TestSite::minimal()
         .file("content/a.md", "---\ntitle: A\n---\nFirst text.\n")
         .file("content/b.md", "---\ntitle: B\n---\nUntouched text.\n");
@@ -405,7 +405,7 @@ fn a_site_built_once_reads_everything_again_when_told_of_a_change() {
         root: site.root().canonicalize().unwrap(),
         ..SiteOptions::default()
     };
-    let mut once = Site::load_for(&options, None, Lifetime::Once).unwrap();
+    let mut once = Site::load_retaining(&options, None, Retention::BuildOnce).unwrap();
     once.render(&MemorySink::new());
     site.write("content/a.md", b"---\ntitle: A\n---\nEdited text.\n");
     once.update(&[options.root.join("content/a.md")]).unwrap();

@@ -85,6 +85,8 @@ const FEWEST_WORDS_FOR_READING_EASE: usize = 50;
 /// Load and check the site. `Err` only when the site cannot be loaded at all
 /// (a broken site.yml); everything else is a finding in the report.
 pub fn run(options: &CheckOptions) -> Result<Report, Diagnostics> {
+    // Kept for rebuilds, not loaded to be built once: the source rules below
+    // read every body again after the build.
     let mut site = Site::load(&options.site)?;
     site.render(&DiscardSink);
     let mut findings: Vec<Diagnostic> = site.findings().into_iter().collect();

@@ -48,14 +48,16 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Internal links, to check once the site is built.
     pub links: Vec<LinkRecord>,
-    /// The body as plain text, for search and descriptions.
+    /// The body as plain text, for search. A site built once empties it
+    /// after the search index is made.
     pub text: String,
     pub word_count: usize,
     /// Whether any code block was highlighted, so pages can skip the stylesheet.
     pub has_highlighting: bool,
     pub diagnostics: Vec<Diagnostic>,
     /// Every link destination and how it was resolved, so a cached render can
-    /// be checked against a changed site without rendering it again.
+    /// be checked against a changed site without rendering it again. A site
+    /// built once empties it after Markdown.
     pub resolutions: Vec<(String, Resolution)>,
     /// Fingerprint of what listings show: the summary.
     pub summary_fingerprint: u64,

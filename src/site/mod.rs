@@ -90,19 +90,23 @@ struct CachedMarkdown {
     rendered: Arc<Rendered>,
 }
 
-/// Whether a loaded site lives on to be rebuilt, or is built once.
+/// What a loaded site keeps: enough to be rebuilt, or only what the rest of
+/// one build needs.
 ///
-/// A site built once (`signposter build`) keeps nothing for a next rebuild
+/// A site built once (`signposter build`) fills no cache for a next rebuild
 /// and lets go of each input as soon as the phases after it no longer need
 /// it: peak memory is what the 10,000-page benchmark's budget is about, and
 /// every megabyte held is also time spent by the kernel zeroing it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lifetime {
-    /// Kept for rebuilds: the dev server, and every test that edits a site.
+pub enum Retention {
+    /// Everything a rebuild reuses is kept: the dev server, and `check`,
+    /// which reads the bodies again after the build.
     #[default]
-    Rebuilt,
-    /// Built once and dropped.
-    Once,
+    ForRebuilds,
+    /// Built once and dropped. After Markdown, the bodies of `model.tree`
+    /// and each rendered body's `resolutions` are empty; after the search
+    /// index, so is each rendered body's `text`.
+    BuildOnce,
 }
 
 /// Results kept from one rebuild to the next.
@@ -129,7 +133,7 @@ struct Caches {
 pub struct Site {
     pub root: PathBuf,
     options: SiteOptions,
-    lifetime: Lifetime,
+    retention: Retention,
     pub model: Model,
     pub theme: Theme,
     templates: Templates,
@@ -250,14 +254,14 @@ impl Site {
         options: &SiteOptions,
         progress: Option<Observer>,
     ) -> Result<Site, Diagnostics> {
-        Site::load_for(options, progress, Lifetime::Rebuilt)
+        Site::load_retaining(options, progress, Retention::ForRebuilds)
     }
 
-    /// [`Site::load_observed`] for a site that lives as long as `lifetime` says.
-    pub fn load_for(
+    /// [`Site::load_observed`], keeping what `retention` says.
+    pub fn load_retaining(
         options: &SiteOptions,
         progress: Option<Observer>,
-        lifetime: Lifetime,
+        retention: Retention,
     ) -> Result<Site, Diagnostics> {
         let root = options
             .root
@@ -269,7 +273,7 @@ impl Site {
         let mut site = Site {
             root,
             options: options.clone(),
-            lifetime,
+            retention,
             model: Model {
                 config,
                 tree: ContentTree::default(),
@@ -326,7 +330,7 @@ impl Site {
         let theme_or_config = touched.config || touched.theme;
         // A site built once kept no bodies to patch: it reads everything again.
         let patched = !theme_or_config
-            && self.lifetime == Lifetime::Rebuilt
+            && self.retention == Retention::ForRebuilds
             && !touched.content.is_empty()
             && self.model.tree.patch(
                 &self.model.config,
@@ -381,7 +385,7 @@ impl Site {
             ContentTree::load_cached(&self.root, config, &load_options, &mut self.caches.content)
         };
         self.caches.content_diagnostics = found.clone();
-        let once = self.lifetime == Lifetime::Once;
+        let once = self.retention == Retention::BuildOnce;
         if once {
             // The parsed files hold every body; nothing will patch them.
             self.caches.content = ContentCache::default();
@@ -448,6 +452,9 @@ impl Site {
         let phase = self.timings.start("search");
         self.search_files = search::update(&self.model, &mut self.caches.search);
         if once {
+            // The published files are shared; the postings and entries
+            // behind them are only for patching the index after an edit.
+            self.caches.search = search::SearchCache::default();
             release_search_text(&mut self.model);
         }
         self.timings.finish(phase);
@@ -556,7 +563,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Ok(report);
         }
     }
-    let mut site = Site::load_for(&options.site, options.progress.clone(), Lifetime::Once)?;
+    let mut site = Site::load_retaining(
+        &options.site,
+        options.progress.clone(),
+        Retention::BuildOnce,
+    )?;
     let output = site.output_dir(options.output.as_deref());
     let opened = site.timings.time("output", || {
         OutputDir::open(&options.site.root, &output, options.force)
@@ -669,7 +680,9 @@ fn release_sources(
         section.body = released.clone();
     }
     for rendered in pages_md.iter_mut().chain(sections_md) {
-        if let Some(rendered) = Arc::get_mut(rendered) {
+        let only_owner = Arc::get_mut(rendered);
+        debug_assert!(only_owner.is_some(), "nothing else holds a render yet");
+        if let Some(rendered) = only_owner {
             rendered.resolutions = Vec::new();
         }
     }
@@ -679,7 +692,9 @@ fn release_sources(
 /// index; once that is made, it goes.
 fn release_search_text(model: &mut Model) {
     for rendered in model.pages_md.iter_mut().chain(&mut model.sections_md) {
-        if let Some(rendered) = Arc::get_mut(rendered) {
+        let only_owner = Arc::get_mut(rendered);
+        debug_assert!(only_owner.is_some(), "nothing else holds a render yet");
+        if let Some(rendered) = only_owner {
             rendered.text = String::new();
         }
     }
