@@ -96,24 +96,14 @@ pub struct Page {
 impl Page {
     /// Where messages about this page find the lines they quote.
     pub fn lines(&self) -> SourceLines<'_> {
-        SourceLines {
-            file: &self.file,
-            body: &self.body,
-            body_line: self.body_line,
-            source_hash: self.source_hash,
-        }
+        SourceLines::new(&self.file, &self.body, self.body_line, self.source_hash)
     }
 }
 
 impl Section {
     /// Where messages about this section find the lines they quote.
     pub fn lines(&self) -> SourceLines<'_> {
-        SourceLines {
-            file: &self.file,
-            body: &self.body,
-            body_line: self.body_line,
-            source_hash: self.source_hash,
-        }
+        SourceLines::new(&self.file, &self.body, self.body_line, self.source_hash)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Reading a content file as text: binary, invalid UTF-8, empty, oversized
 //! and unreadable files become located errors; a BOM and CRLF endings are accepted.
 
-use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::io::Read;
 use std::path::Path;
 
@@ -10,36 +10,53 @@ use crate::diagnostics::{Code, Diagnostic, Location, body_line_text, line_col, l
 use super::SourceFile;
 
 /// Where a message about a content file finds the line it quotes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct SourceLines<'a> {
     pub file: &'a SourceFile,
     /// The body as read, or empty once a build that runs once let it go.
-    pub body: &'a str,
+    body: &'a str,
     /// File line on which `body` starts.
-    pub body_line: usize,
+    body_line: usize,
     /// Hash of the file's bytes when it was read.
-    pub source_hash: u64,
+    source_hash: u64,
+    /// The file read again for a body let go of, once for all its quotes:
+    /// `None` if it changed since or cannot be read.
+    reread: OnceCell<Option<String>>,
 }
 
 impl<'a> SourceLines<'a> {
+    pub fn new(file: &'a SourceFile, body: &'a str, body_line: usize, source_hash: u64) -> Self {
+        SourceLines {
+            file,
+            body,
+            body_line,
+            source_hash,
+            reread: OnceCell::new(),
+        }
+    }
+
     /// The text of file line `file_line`, if it is in the body. A body let go
     /// of is read from disk again, and only if the file is still the one
     /// that was built: a quote from an edited file would point at the wrong
     /// text.
-    pub fn line(&self, file_line: usize) -> Option<Cow<'a, str>> {
+    pub fn line(&self, file_line: usize) -> Option<&str> {
         if !self.body.is_empty() {
-            return body_line_text(self.body, self.body_line, file_line).map(Cow::Borrowed);
+            return body_line_text(self.body, self.body_line, file_line);
         }
         if file_line < self.body_line {
             return None;
         }
+        let text = self.reread.get_or_init(|| self.read_again()).as_deref()?;
+        line_text(text, file_line)
+    }
+
+    fn read_again(&self) -> Option<String> {
         let display = &self.file.display_path;
         let bytes = read(&self.file.abs, display).ok()?;
         if super::hash_bytes(&bytes) != self.source_hash {
             return None;
         }
-        let text = decode(bytes, display).ok()?;
-        line_text(&text, file_line).map(|line| Cow::Owned(line.to_string()))
+        decode(bytes, display).ok()
     }
 }
 
@@ -161,28 +178,23 @@ mod tests {
     #[test]
     fn a_body_in_memory_is_quoted_from_memory() {
         let (_dir, file, source_hash) = written(PAGE);
-        let lines = SourceLines {
-            file: &file,
-            body: "First [link](/x/).\n\nSecond line.\n",
-            body_line: 4,
+        let lines = SourceLines::new(
+            &file,
+            "First [link](/x/).\n\nSecond line.\n",
+            4,
             source_hash,
-        };
+        );
         std::fs::remove_file(&file.abs).unwrap();
-        assert_eq!(lines.line(6).as_deref(), Some("Second line."));
+        assert_eq!(lines.line(6), Some("Second line."));
         assert_eq!(lines.line(3), None);
     }
 
     #[test]
     fn a_released_body_is_quoted_from_its_file_read_again() {
         let (_dir, file, source_hash) = written(PAGE);
-        let lines = SourceLines {
-            file: &file,
-            body: "",
-            body_line: 4,
-            source_hash,
-        };
-        assert_eq!(lines.line(4).as_deref(), Some("First [link](/x/)."));
-        assert_eq!(lines.line(6).as_deref(), Some("Second line."));
+        let lines = SourceLines::new(&file, "", 4, source_hash);
+        assert_eq!(lines.line(4), Some("First [link](/x/)."));
+        assert_eq!(lines.line(6), Some("Second line."));
         // Front matter is not the body, even though the file has the line.
         assert_eq!(lines.line(2), None);
     }
@@ -191,15 +203,20 @@ mod tests {
     fn a_released_body_whose_file_changed_since_is_not_quoted() {
         let (_dir, file, source_hash) = written(PAGE);
         std::fs::write(&file.abs, PAGE.replace("First", "Edited")).unwrap();
-        let lines = SourceLines {
-            file: &file,
-            body: "",
-            body_line: 4,
-            source_hash,
-        };
+        let lines = SourceLines::new(&file, "", 4, source_hash);
         assert_eq!(lines.line(4), None);
         std::fs::remove_file(&file.abs).unwrap();
+        let lines = SourceLines::new(&file, "", 4, source_hash);
         assert_eq!(lines.line(4), None);
+    }
+
+    #[test]
+    fn a_released_body_is_read_again_once_for_all_its_quotes() {
+        let (_dir, file, source_hash) = written(PAGE);
+        let lines = SourceLines::new(&file, "", 4, source_hash);
+        assert_eq!(lines.line(4), Some("First [link](/x/)."));
+        std::fs::remove_file(&file.abs).unwrap();
+        assert_eq!(lines.line(6), Some("Second line."));
     }
 
     #[test]

@@ -246,12 +246,7 @@ mod tests {
     }
 
     fn lines(file: &SourceFile) -> SourceLines<'_> {
-        SourceLines {
-            file,
-            body: "",
-            body_line: 5,
-            source_hash: 0,
-        }
+        SourceLines::new(file, "", 5, 0)
     }
 
     fn check(links: &[LinkRecord]) -> Vec<Diagnostic> {

@@ -679,23 +679,28 @@ fn release_sources(
     for section in &mut tree.sections {
         section.body = released.clone();
     }
-    for rendered in pages_md.iter_mut().chain(sections_md) {
-        let only_owner = Arc::get_mut(rendered);
-        debug_assert!(only_owner.is_some(), "nothing else holds a render yet");
-        if let Some(rendered) = only_owner {
-            rendered.resolutions = Vec::new();
-        }
-    }
+    for_each_render(pages_md.iter_mut().chain(sections_md), |rendered| {
+        rendered.resolutions = Vec::new();
+    });
 }
 
 /// A site built once needs the plain text of bodies only for the search
 /// index; once that is made, it goes.
 fn release_search_text(model: &mut Model) {
-    for rendered in model.pages_md.iter_mut().chain(&mut model.sections_md) {
+    let renders = model.pages_md.iter_mut().chain(&mut model.sections_md);
+    for_each_render(renders, |rendered| rendered.text = String::new());
+}
+
+/// Change renders that nothing else holds yet, as in a site built once.
+fn for_each_render<'a>(
+    renders: impl Iterator<Item = &'a mut Arc<Rendered>>,
+    mut change: impl FnMut(&mut Rendered),
+) {
+    for rendered in renders {
         let only_owner = Arc::get_mut(rendered);
         debug_assert!(only_owner.is_some(), "nothing else holds a render yet");
         if let Some(rendered) = only_owner {
-            rendered.text = String::new();
+            change(rendered);
         }
     }
 }

@@ -765,10 +765,10 @@ fn duplicate_ids(found: &[String], document: &Document<'_>) -> Vec<Diagnostic> {
             .hint("a heading's id clashes with one the template uses; give the heading its own id, e.g. `## Heading {#another-id}`");
         let diagnostic = match document.rendered.headings.iter().find(|h| &h.id == id) {
             Some(heading) => {
-                let text = document.lines.line(heading.line).unwrap_or_default();
+                let text = document.lines.line(heading.line).unwrap_or("");
                 diagnostic
                     .at(Location::new(file, heading.line, heading.column))
-                    .snippet(text.as_ref(), text.chars().count())
+                    .snippet(text, text.chars().count())
             }
             None => diagnostic.in_file(file),
         };
