@@ -39,17 +39,21 @@ pub struct Heading {
 /// A rendered body and what was learnt while rendering it.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
+    /// The body as HTML. A site built once hands a page's to the render job
+    /// that writes it, and empties it here.
     pub html: String,
     /// Everything before `<!-- more -->`, or else the first paragraph.
     pub summary: String,
     /// The summary as plain text, for descriptions.
     pub summary_text: String,
-    pub toc: Vec<TocEntry>,
+    /// Every heading in order. The table of contents is made from these for
+    /// each render of the page or section (see [`Rendered::toc`]).
     pub headings: Vec<Heading>,
     /// Internal links, to check once the site is built.
     pub links: Vec<LinkRecord>,
-    /// The body as plain text, for search. A site built once empties it
-    /// after the search index is made.
+    /// The body as plain text, for search. A site built once empties it as
+    /// soon as its search entry is made, or right after Markdown when search
+    /// will not index it.
     pub text: String,
     pub word_count: usize,
     /// Whether any code block was highlighted, so pages can skip the stylesheet.
@@ -65,6 +69,15 @@ pub struct Rendered {
     pub links_fingerprint: u64,
     /// Fingerprint of everything templates see of this body.
     pub fingerprint: u64,
+}
+
+impl Rendered {
+    /// The headings nested by level. Made for each render of the page or
+    /// section that owns it: a copy kept for every page through the build
+    /// would hold what `headings` already hold, twice over.
+    pub fn toc(&self) -> Vec<TocEntry> {
+        toc::build(&self.headings)
+    }
 }
 
 /// What to render and how to resolve its links.
@@ -167,7 +180,6 @@ impl MarkdownRenderer {
         pulldown_cmark::html::push_html(&mut out.summary, summary_stream.into_iter());
         out.summary_text = collapse_whitespace(&summary_emitter.text);
 
-        out.toc = toc::build(&out.headings);
         // Kept for the whole build: give back what growing the strings over-reserved.
         html.shrink_to_fit();
         out.summary.shrink_to_fit();
@@ -182,7 +194,7 @@ impl MarkdownRenderer {
         out.fingerprint = crate::fingerprint::Fingerprint::new()
             .with(out.summary_fingerprint)
             .with(&out.html)
-            .with(&out.toc)
+            .with_all(out.headings.iter().map(|h| (h.level, &h.id, &h.text)))
             .with((out.word_count, out.has_highlighting))
             .finish();
         out

@@ -75,8 +75,9 @@ fn footnotes_are_numbered_by_first_reference_and_collected_at_the_end() {
 #[test]
 fn toc_nests_headings() {
     let out = render("## One\n\n### One point one\n\n## Two\n");
-    assert_eq!(out.toc.len(), 2);
-    assert_eq!(out.toc[0].children[0].title, "One point one");
+    let toc = out.toc();
+    assert_eq!(toc.len(), 2);
+    assert_eq!(toc[0].children[0].title, "One point one");
 }
 
 #[test]

@@ -26,7 +26,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::{CONFIG_FILE, Config, Overrides};
-use crate::content::{CONTENT_DIR, ContentCache, ContentTree, LoadOptions, PageId};
+use crate::content::{
+    CONTENT_DIR, ContentCache, ContentTree, FrontMatter, LoadOptions, PageId, SourceFile,
+};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Palette, Severity, render_all};
 use crate::fingerprint::FastMap;
 use crate::links::Resolver;
@@ -104,8 +106,10 @@ pub enum Retention {
     #[default]
     ForRebuilds,
     /// Built once and dropped. After Markdown, the bodies of `model.tree`
-    /// and each rendered body's `resolutions` are empty; after the search
-    /// index, so is each rendered body's `text`.
+    /// and each rendered body's `resolutions` are empty, and so is the
+    /// `text` of bodies search will not index; after the search index, every
+    /// `text` is. A render empties each page's `html` as it writes the page,
+    /// so such a site renders once per load or [`Site::update`].
     BuildOnce,
 }
 
@@ -134,6 +138,9 @@ pub struct Site {
     pub root: PathBuf,
     options: SiteOptions,
     retention: Retention,
+    /// A site built once has handed its page HTML and search bytes to a
+    /// render since it was last loaded or updated, so cannot render again.
+    handed_over: bool,
     pub model: Model,
     pub theme: Theme,
     templates: Templates,
@@ -274,6 +281,7 @@ impl Site {
             root,
             options: options.clone(),
             retention,
+            handed_over: false,
             model: Model {
                 config,
                 tree: ContentTree::default(),
@@ -370,6 +378,7 @@ impl Site {
     /// Recompute everything from the content on, reusing what is unchanged.
     /// With `patched`, the tree was already updated in place.
     fn refresh(&mut self, patched: bool) {
+        self.handed_over = false;
         let mut diagnostics = self.theme_diagnostics.clone();
         let config = &self.model.config;
         let load_options = LoadOptions {
@@ -397,16 +406,15 @@ impl Site {
         let addresses = tree.address_fingerprint();
         let addresses_unchanged = addresses == self.caches.addresses;
         self.caches.addresses = addresses;
-        let (mut pages_md, mut sections_md) = render_markdown(
-            &self.markdown,
+        let bodies = BodyRenderer {
+            markdown: &self.markdown,
             config,
-            &tree,
-            (!once).then_some(&mut self.caches.markdown),
-            addresses_unchanged,
-        );
-        if once {
-            release_sources(&mut tree, &mut pages_md, &mut sections_md);
-        }
+        };
+        let (pages_md, sections_md) = if once {
+            bodies.render_once(&mut tree)
+        } else {
+            bodies.render_cached(&tree, &mut self.caches.markdown, addresses_unchanged)
+        };
         self.timings.finish(phase);
         for rendered in pages_md.iter().chain(&sections_md) {
             diagnostics.extend(rendered.diagnostics.iter().cloned());
@@ -450,13 +458,8 @@ impl Site {
         model.related = related;
         model.backlinks = backlinks;
         let phase = self.timings.start("search");
-        self.search_files = search::update(&self.model, &mut self.caches.search);
-        if once {
-            // The published files are shared; the postings and entries
-            // behind them are only for patching the index after an edit.
-            self.caches.search = search::SearchCache::default();
-            release_search_text(&mut self.model);
-        }
+        self.search_files =
+            search::update(&mut self.model, &mut self.caches.search, self.retention);
         self.timings.finish(phase);
 
         let phase = self.timings.start("values");
@@ -490,10 +493,27 @@ impl Site {
     /// into `sink`, then check links against the whole site (again only
     /// where a source or its targets changed). Findings are added to
     /// `self.diagnostics`.
+    ///
+    /// # Panics
+    ///
+    /// When a site loaded [`Retention::BuildOnce`] is rendered a second time
+    /// without an [`Site::update`] in between: its page HTML went to the
+    /// first render.
     pub fn render(&mut self, sink: &dyn Sink) -> Rendering {
         self.diagnostics = self.load_diagnostics.clone();
         let phase = self.timings.start("render");
-        let mut rendering = render::render_all(self, sink, &self.caches.published);
+        let handover = match self.retention {
+            Retention::ForRebuilds => None,
+            Retention::BuildOnce => {
+                assert!(
+                    !self.handed_over,
+                    "a site loaded to be built once renders once per load or update"
+                );
+                self.handed_over = true;
+                Some(render::Handover::take_from(self))
+            }
+        };
+        let mut rendering = render::render_all(self, sink, &self.caches.published, handover);
         self.timings.finish(phase);
         let phase = self.timings.start("links");
         let found = render::check_all_links(self, &mut rendering, &self.caches.published);
@@ -663,147 +683,146 @@ fn reuse_previous_build(
     })
 }
 
-/// A site built once lets go of the sources as soon as Markdown is
-/// rendered: the bodies (a message that quotes one reads its file again,
-/// see [`crate::content::SourceLines`]) and how each link resolved, which
-/// only a rebuild checks.
-fn release_sources(
-    tree: &mut ContentTree,
-    pages_md: &mut [Arc<Rendered>],
-    sections_md: &mut [Arc<Rendered>],
-) {
-    let released: Arc<str> = Arc::from("");
-    for page in &mut tree.pages {
-        page.body = released.clone();
-    }
-    for section in &mut tree.sections {
-        section.body = released.clone();
-    }
-    for_each_render(pages_md.iter_mut().chain(sections_md), |rendered| {
-        rendered.resolutions = Vec::new();
-    });
+/// Renders the site's Markdown bodies, in parallel.
+struct BodyRenderer<'a> {
+    markdown: &'a MarkdownRenderer,
+    config: &'a Config,
 }
 
-/// A site built once needs the plain text of bodies only for the search
-/// index; once that is made, it goes.
-fn release_search_text(model: &mut Model) {
-    let renders = model.pages_md.iter_mut().chain(&mut model.sections_md);
-    for_each_render(renders, |rendered| rendered.text = String::new());
-}
-
-/// Change renders that nothing else holds yet, as in a site built once.
-fn for_each_render<'a>(
-    renders: impl Iterator<Item = &'a mut Arc<Rendered>>,
-    mut change: impl FnMut(&mut Rendered),
-) {
-    for rendered in renders {
-        let only_owner = Arc::get_mut(rendered);
-        debug_assert!(only_owner.is_some(), "nothing else holds a render yet");
-        if let Some(rendered) = only_owner {
-            change(rendered);
-        }
+impl BodyRenderer<'_> {
+    fn render(
+        &self,
+        tree: &ContentTree,
+        file: &SourceFile,
+        body: &str,
+        body_line: usize,
+    ) -> Rendered {
+        let resolver = Resolver::new(tree, &self.config.base_url, &file.content_path);
+        let resolve = |dest: &str| resolver.resolve(dest);
+        self.markdown.render(&Input {
+            body,
+            body_line,
+            display_path: &file.display_path,
+            resolve: &resolve,
+        })
     }
-}
 
-/// Render every page's and section's Markdown in parallel, reusing earlier
-/// renders whose body and links are unchanged. Without a cache, as for a
-/// site built once, every body is rendered and none is remembered.
-fn render_markdown(
-    markdown: &MarkdownRenderer,
-    config: &Config,
-    tree: &ContentTree,
-    cache: Option<&mut FastMap<String, CachedMarkdown>>,
-    addresses_unchanged: bool,
-) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
-    let known = cache.as_deref();
-    let render =
-        |content_path: &str, display: &Path, body: &Arc<str>, body_line: usize| -> Arc<Rendered> {
-            let resolver = Resolver::new(tree, &config.base_url, content_path);
-            if let Some(cached) = known.and_then(|cache| cache.get(content_path)) {
+    /// For a site built once: every body is rendered and then let go at once,
+    /// so the sources and the HTML made from them are never all held
+    /// together. A message that quotes a line reads its file again (see
+    /// [`crate::content::SourceLines`]). How each link resolved goes too:
+    /// only a rebuild checks it.
+    fn render_once(&self, tree: &mut ContentTree) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
+        let released: Arc<str> = Arc::from("");
+        let take = |body: &mut Arc<str>| std::mem::replace(body, released.clone());
+        let page_bodies: Vec<Arc<str>> = tree.pages.iter_mut().map(|p| take(&mut p.body)).collect();
+        let section_bodies: Vec<Arc<str>> = tree
+            .sections
+            .iter_mut()
+            .map(|s| take(&mut s.body))
+            .collect();
+        let tree = &*tree;
+        let search = self.config.search.enabled;
+        let render = |file: &SourceFile, front: &FrontMatter, body: Arc<str>, body_line: usize| {
+            let mut rendered = self.render(tree, file, &body, body_line);
+            rendered.resolutions = Vec::new();
+            if !(search && front.search) {
+                // The search index reads the plain text as it indexes each
+                // body, and lets it go then; this body it will not index.
+                rendered.text = String::new();
+            }
+            Arc::new(rendered)
+        };
+        let pages = tree
+            .pages
+            .par_iter()
+            .zip(page_bodies)
+            .map(|(p, body)| render(&p.file, &p.front, body, p.body_line))
+            .collect();
+        let sections = tree
+            .sections
+            .par_iter()
+            .zip(section_bodies)
+            .map(|(s, body)| render(&s.file, &s.front, body, s.body_line))
+            .collect();
+        (pages, sections)
+    }
+
+    /// For a site kept for rebuilds: reuse earlier renders whose body and
+    /// links are unchanged, and remember the new ones.
+    fn render_cached(
+        &self,
+        tree: &ContentTree,
+        cache: &mut FastMap<String, CachedMarkdown>,
+        addresses_unchanged: bool,
+    ) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
+        let known = &*cache;
+        let render = |file: &SourceFile, body: &Arc<str>, body_line: usize| -> Arc<Rendered> {
+            if let Some(cached) = known.get(&file.content_path) {
                 let same_body = cached.body_line == body_line
                     && (Arc::ptr_eq(&cached.body, body) || cached.body == *body);
                 // A cached render holds while every link it made still resolves the
                 // same way, which is certain when no address in the site changed.
-                let same_links = addresses_unchanged
-                    || cached
+                let same_links = addresses_unchanged || {
+                    let resolver = Resolver::new(tree, &self.config.base_url, &file.content_path);
+                    cached
                         .rendered
                         .resolutions
                         .iter()
-                        .all(|(dest, was)| resolver.resolve(dest) == *was);
+                        .all(|(dest, was)| resolver.resolve(dest) == *was)
+                };
                 if same_body && same_links {
                     return cached.rendered.clone();
                 }
             }
-            let resolve = |dest: &str| resolver.resolve(dest);
-            Arc::new(markdown.render(&Input {
-                body,
-                body_line,
-                display_path: display,
-                resolve: &resolve,
-            }))
+            Arc::new(self.render(tree, file, body, body_line))
         };
-    let pages: Vec<Arc<Rendered>> = tree
-        .pages
-        .par_iter()
-        .map(|p| {
-            render(
-                &p.file.content_path,
-                &p.file.display_path,
-                &p.body,
-                p.body_line,
-            )
-        })
-        .collect();
-    let sections: Vec<Arc<Rendered>> = tree
-        .sections
-        .par_iter()
-        .map(|s| {
-            render(
-                &s.file.content_path,
-                &s.file.display_path,
-                &s.body,
-                s.body_line,
-            )
-        })
-        .collect();
-    let Some(cache) = cache else {
-        return (pages, sections);
-    };
-    let documents = tree
-        .pages
-        .iter()
-        .map(|p| (&p.file.content_path, &p.body, p.body_line))
-        .chain(
-            tree.sections
-                .iter()
-                .map(|s| (&s.file.content_path, &s.body, s.body_line)),
-        );
-    for ((path, body, body_line), rendered) in documents.zip(pages.iter().chain(&sections)) {
-        let unchanged = cache
-            .get(path.as_str())
-            .is_some_and(|c| Arc::ptr_eq(&c.rendered, rendered));
-        if !unchanged {
-            cache.insert(
-                path.clone(),
-                CachedMarkdown {
-                    body: body.clone(),
-                    body_line,
-                    rendered: rendered.clone(),
-                },
-            );
-        }
-    }
-    if cache.len() > pages.len() + sections.len() {
-        // Files went away: forget their renders.
-        let live: std::collections::HashSet<&str> = tree
+        let pages: Vec<Arc<Rendered>> = tree
+            .pages
+            .par_iter()
+            .map(|p| render(&p.file, &p.body, p.body_line))
+            .collect();
+        let sections: Vec<Arc<Rendered>> = tree
+            .sections
+            .par_iter()
+            .map(|s| render(&s.file, &s.body, s.body_line))
+            .collect();
+        let documents = tree
             .pages
             .iter()
-            .map(|p| p.file.content_path.as_str())
-            .chain(tree.sections.iter().map(|s| s.file.content_path.as_str()))
-            .collect();
-        cache.retain(|path, _| live.contains(path.as_str()));
+            .map(|p| (&p.file.content_path, &p.body, p.body_line))
+            .chain(
+                tree.sections
+                    .iter()
+                    .map(|s| (&s.file.content_path, &s.body, s.body_line)),
+            );
+        for ((path, body, body_line), rendered) in documents.zip(pages.iter().chain(&sections)) {
+            let unchanged = cache
+                .get(path.as_str())
+                .is_some_and(|c| Arc::ptr_eq(&c.rendered, rendered));
+            if !unchanged {
+                cache.insert(
+                    path.clone(),
+                    CachedMarkdown {
+                        body: body.clone(),
+                        body_line,
+                        rendered: rendered.clone(),
+                    },
+                );
+            }
+        }
+        if cache.len() > pages.len() + sections.len() {
+            // Files went away: forget their renders.
+            let live: std::collections::HashSet<&str> = tree
+                .pages
+                .iter()
+                .map(|p| p.file.content_path.as_str())
+                .chain(tree.sections.iter().map(|s| s.file.content_path.as_str()))
+                .collect();
+            cache.retain(|path, _| live.contains(path.as_str()));
+        }
+        (pages, sections)
     }
-    (pages, sections)
 }
 
 /// The stylesheet for highlighted code, or an error pointing at site.yml.

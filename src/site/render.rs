@@ -2,7 +2,7 @@
 //! against what was rendered.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
@@ -117,6 +117,56 @@ struct Renderer<'s> {
     sink: &'s dyn Sink,
     /// Generated once, on first use.
     highlight_css: OnceLock<Result<String, Diagnostic>>,
+    handover: Option<Handover>,
+}
+
+/// What a site built once hands to its render one piece at a time: each
+/// page's body HTML and each search file's bytes, taken by the one job that
+/// writes them and so freed as the render goes, not all held to its end.
+pub(super) struct Handover {
+    /// By page id; `None` where the site still needs the HTML.
+    page_html: Vec<Mutex<Option<String>>>,
+    /// By index in the site's search files.
+    search_bytes: Vec<Mutex<Option<Arc<[u8]>>>>,
+}
+
+impl Handover {
+    /// Take the page HTML and search file bytes that nothing else holds
+    /// and that exactly one job of the plan writes.
+    pub(super) fn take_from(site: &mut Site) -> Handover {
+        let mut page_jobs = vec![0u32; site.model.pages_md.len()];
+        for (_, job) in site.plan.iter() {
+            if let Job::Page(id) = job {
+                page_jobs[id.0 as usize] += 1;
+            }
+        }
+        let page_html = site
+            .model
+            .pages_md
+            .iter_mut()
+            .zip(page_jobs)
+            .map(|(rendered, jobs)| {
+                let only_holder = Arc::get_mut(rendered).filter(|_| jobs == 1);
+                Mutex::new(only_holder.map(|r| std::mem::take(&mut r.html)))
+            })
+            .collect();
+        let search_bytes = match Arc::get_mut(&mut site.search_files) {
+            Some(files) => files
+                .iter_mut()
+                .map(|file| Mutex::new(Some(std::mem::replace(&mut file.bytes, Arc::from([])))))
+                .collect(),
+            None => Vec::new(),
+        };
+        Handover {
+            page_html,
+            search_bytes,
+        }
+    }
+
+    fn take<T>(slots: &[Mutex<Option<T>>], index: usize) -> Option<T> {
+        let slot = slots.get(index)?;
+        slot.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
 }
 
 /// A page or section about to be rendered through a template.
@@ -136,11 +186,17 @@ struct Document<'a> {
 
 /// Render every planned output whose fingerprint differs from what
 /// `previous` published.
-pub(super) fn render_all(site: &Site, sink: &dyn Sink, previous: &Published) -> Rendering {
+pub(super) fn render_all(
+    site: &Site,
+    sink: &dyn Sink,
+    previous: &Published,
+    handover: Option<Handover>,
+) -> Rendering {
     let renderer = Renderer {
         site,
         sink,
         highlight_css: OnceLock::new(),
+        handover,
     };
     // Outputs keep their places in the plan unless addresses change; a new
     // search chunk changes only the plan's tail, after everything else.
@@ -495,7 +551,14 @@ impl Renderer<'_> {
                 }
             }
             Job::SearchPage => self.search_page(&mut produced),
-            Job::SearchIndex(index) => Ok(site.search_files[*index].bytes.to_vec()),
+            Job::SearchIndex(index) => {
+                let handed =
+                    (self.handover.as_ref()).and_then(|h| Handover::take(&h.search_bytes, *index));
+                Ok(handed
+                    .as_deref()
+                    .unwrap_or(&site.search_files[*index].bytes)
+                    .to_vec())
+            }
             Job::Taxonomy(index) => self.taxonomy(*index, &mut produced),
             Job::Term {
                 taxonomy,
@@ -535,6 +598,14 @@ impl Renderer<'_> {
         let site = self.site;
         let page = site.model.tree.page(id);
         let rendered = &site.model.pages_md[id.0 as usize];
+        // The handed-over HTML is copied into the page's value; free it now,
+        // not after the template has run.
+        let value = {
+            let handed =
+                (self.handover.as_ref()).and_then(|h| Handover::take(&h.page_html, id.0 as usize));
+            let body_html = handed.as_deref().unwrap_or(&rendered.html);
+            site.values.page(&site.model, id, rendered, body_html)
+        };
         let template = page
             .front
             .template
@@ -548,7 +619,7 @@ impl Renderer<'_> {
                 url: &page.url,
                 rendered,
                 template,
-                context: ("page", site.values.page(&site.model, id, rendered)),
+                context: ("page", value),
                 extras: Vec::new(),
             },
             produced,

@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::content::FrontMatter;
 use crate::fingerprint::{FastMap, FastSet, Fingerprint};
 use crate::markdown::Rendered;
 use crate::search::{Document, Entry, SearchFile, SearchIndex};
 
-use super::Model;
+use super::{Model, Retention};
 
 /// What the last rebuild indexed.
 #[derive(Default)]
@@ -29,29 +30,49 @@ struct Source<'a> {
     /// decides everything the index takes from it.
     front_hash: u64,
     section_title: &'a str,
-    rendered: &'a Rendered,
+    rendered: &'a mut Arc<Rendered>,
 }
 
 /// Bring the index up to date with `model`; the files to publish.
-pub(super) fn update(model: &Model, cache: &mut SearchCache) -> Arc<Vec<SearchFile>> {
-    let config = &model.config;
+///
+/// A site built once keeps nothing for a next rebuild: each body's plain
+/// text goes as soon as its entry is made (nothing else reads it), and the
+/// postings and entries once the files are. The published files are shared.
+pub(super) fn update(
+    model: &mut Model,
+    cache: &mut SearchCache,
+    retention: Retention,
+) -> Arc<Vec<SearchFile>> {
+    let Model {
+        config,
+        tree,
+        pages_md,
+        sections_md,
+        ..
+    } = model;
     if !config.search.enabled {
         *cache = SearchCache::default();
         return Arc::default();
     }
-    let tree = &model.tree;
-    let mut sources: Vec<Source<'_>> = tree
+    let once = retention == Retention::BuildOnce;
+    let page_sources = tree
         .pages
         .iter()
-        .map(|p| Source {
+        .zip(pages_md.iter_mut())
+        .map(|(p, rendered)| Source {
             content_path: &p.file.content_path,
             url: &p.url,
             front: &p.front,
             front_hash: p.front_hash,
             section_title: &tree.section(p.section).front.title,
-            rendered: &model.pages_md[p.id.0 as usize],
-        })
-        .chain(tree.sections.iter().filter(|s| s.has_file).map(|s| Source {
+            rendered,
+        });
+    let section_sources = tree
+        .sections
+        .iter()
+        .zip(sections_md.iter_mut())
+        .filter(|(s, _)| s.has_file)
+        .map(|(s, rendered)| Source {
             content_path: &s.file.content_path,
             url: &s.url,
             front: &s.front,
@@ -59,8 +80,10 @@ pub(super) fn update(model: &Model, cache: &mut SearchCache) -> Arc<Vec<SearchFi
             section_title: s.parent.map_or(s.front.title.as_str(), |parent| {
                 &tree.section(parent).front.title
             }),
-            rendered: &model.sections_md[s.id.0 as usize],
-        }))
+            rendered,
+        });
+    let mut sources: Vec<Source<'_>> = page_sources
+        .chain(section_sources)
         .filter(|s| s.front.search)
         .collect();
     // Page numbers follow addresses, so they stay put when content changes.
@@ -78,15 +101,28 @@ pub(super) fn update(model: &Model, cache: &mut SearchCache) -> Arc<Vec<SearchFi
         })
         .collect();
     let entries: Vec<Arc<Entry>> = sources
-        .par_iter()
+        .par_iter_mut()
         .zip(&fingerprints)
-        .map(
-            |(source, fingerprint)| match cache.entries.get(source.content_path) {
+        .map(|(source, fingerprint)| {
+            let entry = match cache.entries.get(source.content_path) {
                 Some((known, entry)) if known == fingerprint => entry.clone(),
                 _ => Arc::new(Entry::new(&document(source), config.search.excerpt_length)),
-            },
-        )
+            };
+            if once {
+                let only_holder = Arc::get_mut(source.rendered);
+                debug_assert!(only_holder.is_some(), "nothing else holds a render yet");
+                if let Some(rendered) = only_holder {
+                    rendered.text = String::new();
+                }
+            }
+            entry
+        })
         .collect();
+    if once {
+        let index = SearchIndex::update(None, entries, &search_facets(config));
+        *cache = SearchCache::default();
+        return index.files().clone();
+    }
     // Update the memo in place: after an edit, one entry changes, and
     // rebuilding a map of every page would cost more than indexing it.
     for ((source, fingerprint), entry) in sources.iter().zip(fingerprints).zip(&entries) {
@@ -108,17 +144,21 @@ pub(super) fn update(model: &Model, cache: &mut SearchCache) -> Arc<Vec<SearchFi
             .retain(|path, _| current.contains(path.as_str()));
     }
 
-    let facets: Vec<(String, String)> = config
+    let index = SearchIndex::update(cache.index.take(), entries, &search_facets(config));
+    let files = index.files().clone();
+    cache.index = Some(index);
+    files
+}
+
+/// The taxonomies readers can narrow results by: name and title.
+fn search_facets(config: &Config) -> Vec<(String, String)> {
+    config
         .search
         .facets
         .iter()
         .filter_map(|name| config.taxonomies.iter().find(|t| &t.name == name))
         .map(|t| (t.name.clone(), t.title.clone()))
-        .collect();
-    let index = SearchIndex::update(cache.index.take(), entries, &facets);
-    let files = index.files().clone();
-    cache.index = Some(index);
-    files
+        .collect()
 }
 
 fn document<'a>(source: &'a Source<'a>) -> Document<'a> {

@@ -7,12 +7,13 @@
 //! Listing values are shared between pages (Tera values are reference-counted).
 
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
 use crate::config::{Config, StructuredDataType};
 use crate::content::{ContentRef, ContentTree, FrontMatter, Page, PageId, Section, SectionId};
-use crate::fingerprint::Fingerprint;
+use crate::fingerprint::{FastMap, Fingerprint};
 use crate::markdown::{Rendered, TocEntry};
 use crate::publish::structured_data::{Subject, json_ld};
 use crate::publish::{Taxonomy, Term};
@@ -275,6 +276,7 @@ impl Values {
                     .finish()
             })
             .collect();
+        let terms = TermLinks::new(config);
         let sections: Vec<Value> = tree
             .sections
             .iter()
@@ -282,7 +284,7 @@ impl Values {
                 memo.sections.reuse(
                     &s.file.content_path,
                     section_fingerprints[s.id.0 as usize],
-                    || section_summary(model, s),
+                    || section_summary(model, &terms, s),
                 )
             })
             .collect();
@@ -311,7 +313,7 @@ impl Values {
             .collect();
         let pages = memo.pages.reuse_all(&wanted, |index| {
             let page = &tree.pages[index];
-            page_summary(model, page, &links[page.section.0 as usize])
+            page_summary(model, &terms, page, &links[page.section.0 as usize])
         });
         let taxonomy_fingerprints: Vec<u64> = model
             .taxonomies
@@ -385,8 +387,10 @@ impl Values {
             .find(|view| view.taxonomy == taxonomy && view.term == term)
     }
 
-    /// Everything a page template gets as `page`.
-    pub fn page(&self, model: &Model, id: PageId, rendered: &Rendered) -> Value {
+    /// Everything a page template gets as `page`. The body's HTML comes
+    /// apart from its render: a site built once hands it over (see
+    /// `site::render::Handover`) and empties the render's copy.
+    pub fn page(&self, model: &Model, id: PageId, rendered: &Rendered, body_html: &str) -> Value {
         let tree = &model.tree;
         let page = tree.page(id);
         let (previous, next) = tree.neighbours(id);
@@ -404,7 +408,7 @@ impl Values {
                     .and_then(|s| s.structured_data)
             })
             .unwrap_or(StructuredDataType::WebPage);
-        with_body(&self.pages[id.0 as usize], rendered)
+        with_body(&self.pages[id.0 as usize], rendered, body_html)
             .value(
                 "ancestors",
                 list(ancestors.iter().map(|s| self.links[s.0 as usize].clone())),
@@ -436,7 +440,7 @@ impl Values {
             .structured_data
             .unwrap_or(StructuredDataType::WebPage);
         let json_ld = self.json_ld(model, &section.front, &section.url, &ancestors, kind);
-        with_body(&self.sections[id.0 as usize], rendered)
+        with_body(&self.sections[id.0 as usize], rendered, &rendered.html)
             .value("pages", self.page_list(&section.pages))
             .value("filters", self.section_filters(model, id))
             .value(
@@ -851,16 +855,50 @@ fn section_link(config: &Config, section: &Section) -> Value {
 }
 
 /// A summary plus the body: what a page or section's own template sees.
-fn with_body(summary: &Value, rendered: &Rendered) -> Obj {
+fn with_body(summary: &Value, rendered: &Rendered, body_html: &str) -> Obj {
     Obj::extend(summary)
-        .html("content", &rendered.html)
-        .value("toc", toc_value(&rendered.toc))
+        .html("content", body_html)
+        .value("toc", toc_value(&rendered.toc()))
         .int("word_count", rendered.word_count as i64)
         .int(
             "reading_time",
             rendered.word_count.div_ceil(READING_SPEED).max(1) as i64,
         )
         .flag("has_code", rendered.has_highlighting)
+}
+
+/// Each taxonomy term's link (name, slug, address) as pages spell it, made
+/// once and shared by every page that carries the term: Tera values are
+/// reference-counted, and a 10,000-page site would otherwise hold tens of
+/// thousands of copies of a few hundred links.
+struct TermLinks<'a> {
+    config: &'a Config,
+    made: Mutex<FastMap<(usize, &'a str), Value>>,
+}
+
+impl<'a> TermLinks<'a> {
+    fn new(config: &'a Config) -> TermLinks<'a> {
+        TermLinks {
+            config,
+            made: Mutex::default(),
+        }
+    }
+
+    /// The link for `term` of the taxonomy at `taxonomy` in the site's list.
+    fn link(&self, taxonomy: usize, term: &'a str) -> Value {
+        let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        made.entry((taxonomy, term))
+            .or_insert_with(|| {
+                let slug = crate::content::slugify(term);
+                let path = format!("/{}/{slug}/", self.config.taxonomies[taxonomy].name);
+                Obj::new()
+                    .text("name", term)
+                    .text("slug", &slug)
+                    .text("url", &self.config.base_url.url(&path))
+                    .build()
+            })
+            .clone()
+    }
 }
 
 /// What pages and sections have in common, for building their values.
@@ -872,7 +910,7 @@ struct Document<'a> {
 }
 
 /// The fields pages and sections share.
-fn common(config: &Config, document: &Document<'_>, obj: Obj) -> Obj {
+fn common<'a>(config: &Config, terms: &TermLinks<'a>, document: &Document<'a>, obj: Obj) -> Obj {
     let Document {
         url,
         content_path,
@@ -880,17 +918,12 @@ fn common(config: &Config, document: &Document<'_>, obj: Obj) -> Obj {
         rendered,
     } = *document;
     let mut taxonomy_map = tera::Map::default();
-    for taxonomy in &config.taxonomies {
-        let terms = front.terms(&taxonomy.name).iter().map(|term| {
-            let slug = crate::content::slugify(term);
-            let path = format!("/{}/{slug}/", taxonomy.name);
-            Obj::new()
-                .text("name", term)
-                .text("slug", &slug)
-                .text("url", &config.base_url.url(&path))
-                .build()
-        });
-        taxonomy_map.insert(taxonomy.name.clone().into(), list(terms));
+    for (index, taxonomy) in config.taxonomies.iter().enumerate() {
+        let links = front
+            .terms(&taxonomy.name)
+            .iter()
+            .map(|term| terms.link(index, term));
+        taxonomy_map.insert(taxonomy.name.clone().into(), list(links));
     }
     let meta_description = front
         .description
@@ -935,7 +968,12 @@ fn shorten(text: &str, limit: usize) -> String {
     cut
 }
 
-fn page_summary(model: &Model, page: &Page, section_link: &Value) -> Value {
+fn page_summary<'m>(
+    model: &'m Model,
+    terms: &TermLinks<'m>,
+    page: &'m Page,
+    section_link: &Value,
+) -> Value {
     let config = &model.config;
     let rendered = &model.pages_md[page.id.0 as usize];
     let obj = Obj::new().text("kind", "page");
@@ -972,7 +1010,7 @@ fn page_summary(model: &Model, page: &Page, section_link: &Value) -> Value {
         front: &page.front,
         rendered,
     };
-    common(config, &document, obj)
+    common(config, terms, &document, obj)
         .json("fields", &serde_json::Value::Object(fields))
         .value("facts", list(facts))
         .maybe_text("schema", page.schema.as_deref())
@@ -980,7 +1018,7 @@ fn page_summary(model: &Model, page: &Page, section_link: &Value) -> Value {
         .build()
 }
 
-fn section_summary(model: &Model, section: &Section) -> Value {
+fn section_summary<'m>(model: &'m Model, terms: &TermLinks<'m>, section: &'m Section) -> Value {
     let Model { config, tree, .. } = model;
     let rendered = &model.sections_md[section.id.0 as usize];
     let obj = Obj::new().text("kind", "section");
@@ -992,7 +1030,7 @@ fn section_summary(model: &Model, section: &Section) -> Value {
     };
     let feed = section_has_feed(config, tree, section.id)
         .then(|| Value::from(config.base_url.url(&format!("{}atom.xml", section.url))));
-    common(config, &document, obj)
+    common(config, terms, &document, obj)
         .flag("is_home", section.parent.is_none())
         .int("page_count", section.pages.len() as i64)
         .int("subsection_count", section.subsections.len() as i64)
