@@ -32,8 +32,13 @@ impl Taxonomy {
 
     /// Site path of one term's page, e.g. `/topics/supervision/`.
     pub fn term_path(&self, term: &Term) -> String {
-        format!("/{}/{}/", self.name, term.slug)
+        term_path(&self.name, &term.slug)
     }
+}
+
+/// Site path of the page of the term with `slug` in the taxonomy `name`.
+pub fn term_path(name: &str, slug: &str) -> String {
+    format!("/{name}/{slug}/")
 }
 
 /// A term's spellings (with how often each is used) and its pages, while gathering.

@@ -722,11 +722,10 @@ impl BodyRenderer<'_> {
             .map(|s| take(&mut s.body))
             .collect();
         let tree = &*tree;
-        let search = self.config.search.enabled;
         let render = |file: &SourceFile, front: &FrontMatter, body: Arc<str>, body_line: usize| {
             let mut rendered = self.render(tree, file, &body, body_line);
             rendered.resolutions = Vec::new();
-            if !(search && front.search) {
+            if !search::indexes(self.config, front) {
                 // The search index reads the plain text as it indexes each
                 // body, and lets it go then; this body it will not index.
                 rendered.text = String::new();

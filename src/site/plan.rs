@@ -64,6 +64,7 @@ pub enum Job {
 }
 
 /// Collects planned files, then claims their paths in the route table.
+#[derive(Default)]
 struct Planner {
     planned: Vec<(OutputPath, Job, Origin)>,
     sitemap: Vec<SitemapEntry>,
@@ -207,28 +208,44 @@ pub(super) fn update(site: &Site, previous: Option<Planned>) -> Planned {
 /// The search index's files, checked against the routes everything else
 /// claimed. They come last, after the files they could clash with.
 fn plan_search_files(site: &Site, routes: &Routes) -> (Plan, Vec<Diagnostic>) {
-    let mut planned = Vec::with_capacity(site.search_files.len());
-    let mut diagnostics = Vec::new();
+    let mut planner = Planner::default();
+    for (index, file) in site.search_files.iter().enumerate() {
+        let origin = Origin::Generated("search index");
+        planner.add(&format!("/{}", file.path), Job::SearchIndex(index), origin);
+    }
+    let Planner {
+        planned,
+        mut diagnostics,
+        ..
+    } = planner;
     // The index's own names are claimed among themselves, apart from `routes`.
     let mut own = Routes::default();
-    for (index, file) in site.search_files.iter().enumerate() {
-        let path = match OutputPath::for_site_path(&format!("/{}", file.path)) {
-            Ok(path) => path,
-            Err(message) => {
-                diagnostics.push(Diagnostic::error(Code::InvalidPath, message));
-                continue;
-            }
-        };
-        let origin = Origin::Generated("search index");
-        match routes
-            .check(&path, &origin)
-            .and_then(|()| own.claim(path.clone(), origin))
-        {
-            Ok(()) => planned.push((path, Job::SearchIndex(index))),
+    let plan = claim_all(planned, &mut own, Some(routes), &mut diagnostics);
+    (plan, diagnostics)
+}
+
+/// Claim each planned file's path in `routes`, in order, after checking it
+/// against `earlier`, the routes of a plan this one comes after; clashes
+/// become findings and their files are left out.
+fn claim_all(
+    planned: Vec<(OutputPath, Job, Origin)>,
+    routes: &mut Routes,
+    earlier: Option<&Routes>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Plan {
+    let mut plan = Vec::with_capacity(planned.len());
+    for (path, job, origin) in planned {
+        let claimed = match earlier {
+            Some(earlier) => earlier.check(&path, &origin),
+            None => Ok(()),
+        }
+        .and_then(|()| routes.claim(path.clone(), origin));
+        match claimed {
+            Ok(()) => plan.push((path, job)),
             Err(clash) => diagnostics.push(clash),
         }
     }
-    (planned, diagnostics)
+    plan
 }
 
 /// Plan every output file but the search index's; clashes and bad paths are
@@ -236,11 +253,7 @@ fn plan_search_files(site: &Site, routes: &Routes) -> (Plan, Vec<Diagnostic>) {
 fn plan_routes(site: &Site) -> (Plan, Vec<Diagnostic>, Routes) {
     let model = &site.model;
     let tree = &model.tree;
-    let mut planner = Planner {
-        planned: Vec::new(),
-        sitemap: Vec::new(),
-        diagnostics: Vec::new(),
-    };
+    let mut planner = Planner::default();
 
     for section in &tree.sections {
         let origin = Origin::Content(section.file.display_path.clone());
@@ -371,13 +384,7 @@ fn plan_routes(site: &Site) -> (Plan, Vec<Diagnostic>, Routes) {
         ..
     } = planner;
     let mut routes = Routes::default();
-    let mut plan = Vec::with_capacity(planned.len());
-    for (path, job, origin) in planned {
-        match routes.claim(path.clone(), origin) {
-            Ok(()) => plan.push((path, job)),
-            Err(clash) => diagnostics.push(clash),
-        }
-    }
+    let plan = claim_all(planned, &mut routes, None, &mut diagnostics);
     (plan, diagnostics, routes)
 }
 

@@ -84,11 +84,28 @@ pub(super) fn update(
         });
     let mut sources: Vec<Source<'_>> = page_sources
         .chain(section_sources)
-        .filter(|s| s.front.search)
+        .filter(|s| indexes(config, s.front))
         .collect();
     // Page numbers follow addresses, so they stay put when content changes.
     sources.sort_by(|a, b| a.url.cmp(b.url));
 
+    if once {
+        // Nothing was remembered to reuse, and nothing will be.
+        let entries: Vec<Arc<Entry>> = sources
+            .par_iter_mut()
+            .map(|source| {
+                let entry = Entry::new(&document(source), config.search.excerpt_length);
+                let only_holder = Arc::get_mut(source.rendered);
+                debug_assert!(only_holder.is_some(), "nothing else holds a render yet");
+                if let Some(rendered) = only_holder {
+                    rendered.text = String::new();
+                }
+                Arc::new(entry)
+            })
+            .collect();
+        let index = SearchIndex::update(None, entries, &search_facets(config));
+        return index.files().clone();
+    }
     let fingerprints: Vec<u64> = sources
         .iter()
         .map(|s| {
@@ -101,28 +118,15 @@ pub(super) fn update(
         })
         .collect();
     let entries: Vec<Arc<Entry>> = sources
-        .par_iter_mut()
+        .par_iter()
         .zip(&fingerprints)
-        .map(|(source, fingerprint)| {
-            let entry = match cache.entries.get(source.content_path) {
+        .map(
+            |(source, fingerprint)| match cache.entries.get(source.content_path) {
                 Some((known, entry)) if known == fingerprint => entry.clone(),
                 _ => Arc::new(Entry::new(&document(source), config.search.excerpt_length)),
-            };
-            if once {
-                let only_holder = Arc::get_mut(source.rendered);
-                debug_assert!(only_holder.is_some(), "nothing else holds a render yet");
-                if let Some(rendered) = only_holder {
-                    rendered.text = String::new();
-                }
-            }
-            entry
-        })
+            },
+        )
         .collect();
-    if once {
-        let index = SearchIndex::update(None, entries, &search_facets(config));
-        *cache = SearchCache::default();
-        return index.files().clone();
-    }
     // Update the memo in place: after an edit, one entry changes, and
     // rebuilding a map of every page would cost more than indexing it.
     for ((source, fingerprint), entry) in sources.iter().zip(fingerprints).zip(&entries) {
@@ -148,6 +152,11 @@ pub(super) fn update(
     let files = index.files().clone();
     cache.index = Some(index);
     files
+}
+
+/// Whether the index takes in a body with this front matter.
+pub(super) fn indexes(config: &Config, front: &FrontMatter) -> bool {
+    config.search.enabled && front.search
 }
 
 /// The taxonomies readers can narrow results by: name and title.

@@ -16,6 +16,7 @@ use crate::content::{ContentRef, ContentTree, FrontMatter, Page, PageId, Section
 use crate::fingerprint::{FastMap, Fingerprint};
 use crate::markdown::{Rendered, TocEntry};
 use crate::publish::structured_data::{Subject, json_ld};
+use crate::publish::taxonomy::term_path;
 use crate::publish::{Taxonomy, Term};
 use crate::templates::context::{list, or_none};
 use crate::templates::{Lookup, Obj, Value};
@@ -886,18 +887,20 @@ impl<'a> TermLinks<'a> {
 
     /// The link for `term` of the taxonomy at `taxonomy` in the site's list.
     fn link(&self, taxonomy: usize, term: &'a str) -> Value {
-        let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
-        made.entry((taxonomy, term))
-            .or_insert_with(|| {
-                let slug = crate::content::slugify(term);
-                let path = format!("/{}/{slug}/", self.config.taxonomies[taxonomy].name);
-                Obj::new()
-                    .text("name", term)
-                    .text("slug", &slug)
-                    .text("url", &self.config.base_url.url(&path))
-                    .build()
-            })
-            .clone()
+        let made = || self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(link) = made().get(&(taxonomy, term)) {
+            return link.clone();
+        }
+        // Made without the lock, so pages built in parallel do not queue
+        // behind it; if two make the same link, the first one made is kept.
+        let slug = crate::content::slugify(term);
+        let path = term_path(&self.config.taxonomies[taxonomy].name, &slug);
+        let link = Obj::new()
+            .text("name", term)
+            .text("slug", &slug)
+            .text("url", &self.config.base_url.url(&path))
+            .build();
+        made().entry((taxonomy, term)).or_insert(link).clone()
     }
 }
 
