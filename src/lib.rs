@@ -14,6 +14,7 @@
 //! [`search`] builds the static search index the default theme's search uses.
 //! [`progress`] shows a long build's phases as they run.
 //! [`init`] writes a new site from the starter files for `signposter init`.
+//! [`pack`] holds text compressed while a one-off build waits to write it.
 //!
 //! [`site::Site`] drives the stages; [`diagnostics`] is how each reports problems.
 
@@ -32,6 +33,7 @@ pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod pack;
 pub mod progress;
 pub mod publish;
 pub mod search;

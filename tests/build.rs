@@ -632,10 +632,11 @@ fn findings_after_the_bodies_are_let_go_still_quote_their_lines() {
 }
 
 /// The memory a one-off build saves is only saved if the inputs really go:
-/// once loaded to be built once, no body, plain text or link resolution is
-/// left, where a site kept for rebuilds holds all three.
+/// once loaded to be built once, no body, plain text, link resolution or
+/// summary is left in the renders, where a site kept for rebuilds holds
+/// them all. (The template values hold the summaries.)
 #[test]
-fn a_site_loaded_to_be_built_once_holds_no_bodies_plain_text_or_resolutions() {
+fn a_site_loaded_to_be_built_once_holds_no_bodies_plain_text_resolutions_or_summaries() {
     use signposter::site::{Retention, Site};
     let site = TestSite::fixture("valid");
     let kept = Site::load(&site_options(&site)).unwrap();
@@ -648,6 +649,8 @@ fn a_site_loaded_to_be_built_once_holds_no_bodies_plain_text_or_resolutions() {
         assert_eq!(bodies.clone().any(|b| !b.is_empty()), holds);
         assert_eq!(rendered.iter().any(|r| !r.text.is_empty()), holds);
         assert_eq!(rendered.iter().any(|r| !r.resolutions.is_empty()), holds);
+        assert_eq!(rendered.iter().any(|r| !r.summary.is_empty()), holds);
+        assert_eq!(rendered.iter().any(|r| !r.summary_text.is_empty()), holds);
     }
 }
 
@@ -683,6 +686,28 @@ fn pages_with_the_same_term_share_one_link_value() {
         term_link("guide/first.md", "Meta"),
         term_link("about.md", "Meta")
     );
+}
+
+/// Between Markdown and the render, a one-off site holds each page's HTML
+/// packed, the same HTML a kept site holds as text; at 10,000 pages the
+/// text was the largest part of the build's peak memory.
+#[test]
+fn a_one_off_site_holds_page_html_packed_until_its_render() {
+    use signposter::markdown::BodyHtml;
+    use signposter::site::{Retention, Site};
+    let site = TestSite::fixture("valid");
+    let kept = Site::load(&site_options(&site)).unwrap();
+    let once = Site::load_retaining(&site_options(&site), None, Retention::BuildOnce).unwrap();
+    assert!(!kept.model.pages_md.is_empty());
+    for (kept, once) in kept.model.pages_md.iter().zip(&once.model.pages_md) {
+        let BodyHtml::Text(text) = &kept.html else {
+            panic!("a kept site holds its HTML as text")
+        };
+        let BodyHtml::Packed(packed) = &once.html else {
+            panic!("a one-off site holds its page HTML packed")
+        };
+        assert_eq!(packed.unpack(), *text);
+    }
 }
 
 /// A one-off build hands each page's body HTML to the job that writes the

@@ -43,6 +43,8 @@ fn ours(markdown: &str) -> String {
             resolve: &resolve,
         })
         .html
+        .text()
+        .into_owned()
 }
 
 fn pulldown(markdown: &str, options: Options) -> String {

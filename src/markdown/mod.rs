@@ -11,6 +11,7 @@ mod raw_html;
 mod toc;
 
 use crate::fingerprint::{FastMap, FastSet};
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -21,6 +22,7 @@ use crate::content::slugify;
 use crate::diagnostics::{Code, Diagnostic, LineIndex, Location, body_line_text};
 use crate::html::escape;
 use crate::links::{LinkRecord, Resolution};
+use crate::pack::PackedText;
 
 pub use highlight::{CLASS_PREFIX, Highlighter};
 pub use toc::TocEntry;
@@ -39,12 +41,14 @@ pub struct Heading {
 /// A rendered body and what was learnt while rendering it.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    /// The body as HTML. A site built once hands a page's to the render job
-    /// that writes it, and empties it here.
-    pub html: String,
-    /// Everything before `<!-- more -->`, or else the first paragraph.
+    /// The body as HTML. A site built once packs a page's until the render
+    /// job that writes it takes it (see `site::render::Handover`).
+    pub html: BodyHtml,
+    /// Everything before `<!-- more -->`, or else the first paragraph. A
+    /// site built once empties it when the template values have a copy.
     pub summary: String,
-    /// The summary as plain text, for descriptions.
+    /// The summary as plain text, for descriptions. A site built once
+    /// empties it with `summary`.
     pub summary_text: String,
     /// Every heading in order. The table of contents is made from these for
     /// each render of the page or section (see [`Rendered::toc`]).
@@ -52,8 +56,7 @@ pub struct Rendered {
     /// Internal links, to check once the site is built.
     pub links: Vec<LinkRecord>,
     /// The body as plain text, for search. A site built once empties it as
-    /// soon as its search entry is made, or right after Markdown when search
-    /// will not index it.
+    /// soon as its search entry is made, right after its Markdown.
     pub text: String,
     pub word_count: usize,
     /// Whether any code block was highlighted, so pages can skip the stylesheet.
@@ -69,6 +72,45 @@ pub struct Rendered {
     pub links_fingerprint: u64,
     /// Fingerprint of everything templates see of this body.
     pub fingerprint: u64,
+}
+
+/// A body's HTML: as text, or packed (to about 40% of its size on the
+/// benchmark site) while a site built once waits to write it.
+#[derive(Debug, Clone)]
+pub enum BodyHtml {
+    Text(String),
+    Packed(PackedText),
+}
+
+impl Default for BodyHtml {
+    fn default() -> Self {
+        BodyHtml::Text(String::new())
+    }
+}
+
+impl BodyHtml {
+    /// The HTML, unpacked into a new string if it was packed.
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            BodyHtml::Text(text) => Cow::Borrowed(text),
+            BodyHtml::Packed(packed) => Cow::Owned(packed.unpack()),
+        }
+    }
+
+    /// Whether there is no HTML, without unpacking it.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            BodyHtml::Text(text) => text.is_empty(),
+            BodyHtml::Packed(packed) => packed.is_empty(),
+        }
+    }
+
+    /// Hold the HTML packed from now on.
+    pub fn pack(&mut self) {
+        if let BodyHtml::Text(text) = self {
+            *self = BodyHtml::Packed(PackedText::pack(text));
+        }
+    }
 }
 
 impl Rendered {
@@ -180,10 +222,11 @@ impl MarkdownRenderer {
         pulldown_cmark::html::push_html(&mut out.summary, summary_stream.into_iter());
         out.summary_text = collapse_whitespace(&summary_emitter.text);
 
-        // Kept for the whole build: give back what growing the strings over-reserved.
+        // Held until the render (or packed): give back what growing the
+        // strings over-reserved.
         html.shrink_to_fit();
         out.summary.shrink_to_fit();
-        out.html = html;
+        out.html = BodyHtml::Text(html);
         out.summary_fingerprint = crate::fingerprint::of((&out.summary, &out.summary_text));
         out.links_fingerprint = crate::fingerprint::of(
             out.links
@@ -193,7 +236,7 @@ impl MarkdownRenderer {
         );
         out.fingerprint = crate::fingerprint::Fingerprint::new()
             .with(out.summary_fingerprint)
-            .with(&out.html)
+            .with(out.html.text())
             .with_all(out.headings.iter().map(|h| (h.level, &h.id, &h.text)))
             .with((out.word_count, out.has_highlighting))
             .finish();

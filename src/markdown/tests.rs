@@ -32,9 +32,10 @@ fn headings_get_unique_ids_and_anchors() {
     assert_eq!(ids, ["themes", "themes-1", "mine", "café-co"]);
     assert!(
         out.html
+            .text()
             .contains("<h2 id=\"themes\">Themes<a class=\"heading-anchor\" href=\"#themes\"")
     );
-    assert!(out.html.contains("<h2 id=\"mine\">"));
+    assert!(out.html.text().contains("<h2 id=\"mine\">"));
     assert_eq!(out.headings[1].line, 6);
 }
 
@@ -51,14 +52,15 @@ fn footnote_ids_never_collide_with_heading_ids() {
     let out = render("## Fn 1\n\nText[^a] and again[^a].\n\n[^a]: The note.\n\n## Fnref 1\n");
     let ids: Vec<_> = out.headings.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids, ["fn-1-1", "fnref-1-1"]);
-    assert!(out.html.contains("id=\"fnref-1\""));
-    assert!(out.html.contains("id=\"fnref-1-2\""));
-    assert!(out.html.contains("<li id=\"fn-1\">"));
+    assert!(out.html.text().contains("id=\"fnref-1\""));
+    assert!(out.html.text().contains("id=\"fnref-1-2\""));
+    assert!(out.html.text().contains("<li id=\"fn-1\">"));
     assert!(
         out.html
+            .text()
             .contains("href=\"#fnref-1\" class=\"footnote-back\"")
     );
-    let all = crate::html::ids(&out.html);
+    let all = crate::html::ids(&out.html.text());
     let unique: HashSet<_> = all.iter().collect();
     assert_eq!(all.len(), unique.len(), "{all:?}");
 }
@@ -66,10 +68,10 @@ fn footnote_ids_never_collide_with_heading_ids() {
 #[test]
 fn footnotes_are_numbered_by_first_reference_and_collected_at_the_end() {
     let out = render("B[^b] then A[^a].\n\n[^a]: Note A.\n[^b]: Note B.\n\nAfter.\n");
-    let b = out.html.find("Note B").unwrap();
-    let a = out.html.find("Note A").unwrap();
-    let after = out.html.find("After.").unwrap();
-    assert!(after < b && b < a, "{}", out.html);
+    let b = out.html.text().find("Note B").unwrap();
+    let a = out.html.text().find("Note A").unwrap();
+    let after = out.html.text().find("After.").unwrap();
+    assert!(after < b && b < a, "{}", out.html.text());
 }
 
 #[test]
@@ -102,15 +104,18 @@ fn code_blocks_are_highlighted_or_escaped() {
         render("```rust\nfn main() {}\n```\n\n```nosuchlang\n<b>\n```\n\n```\nplain <i>\n```\n");
     assert!(
         out.html
+            .text()
             .contains("<pre><code class=\"language-rust\"><span class=\"hl-")
     );
     assert!(out.has_highlighting);
     assert!(
         out.html
+            .text()
             .contains("<pre><code class=\"language-nosuchlang\">&lt;b&gt;\n</code></pre>")
     );
     assert!(
         out.html
+            .text()
             .contains("<pre><code>plain &lt;i&gt;\n</code></pre>")
     );
 }
@@ -120,11 +125,13 @@ fn smart_punctuation_is_configurable() {
     assert!(
         render_with("\"Hi\" -- it's", true, &|_| Resolution::Unchanged)
             .html
+            .text()
             .contains("“Hi” – it’s")
     );
     assert!(
         render_with("\"Hi\" -- it's", false, &|_| Resolution::Unchanged)
             .html
+            .text()
             .contains("\"Hi\" -- it's")
     );
 }
@@ -132,11 +139,11 @@ fn smart_punctuation_is_configurable() {
 #[test]
 fn tables_strikethrough_and_task_lists() {
     let out = render("| A | B |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n");
-    assert!(out.html.contains(
+    assert!(out.html.text().contains(
         "<div class=\"table-wrap\" role=\"group\" aria-label=\"Table 1\" tabindex=\"0\">\n<table>"
     ));
-    assert!(out.html.contains("<del>old</del>"));
-    assert!(out.html.contains("type=\"checkbox\""));
+    assert!(out.html.text().contains("<del>old</del>"));
+    assert!(out.html.text().contains("type=\"checkbox\""));
 }
 
 #[test]
@@ -163,6 +170,7 @@ fn internal_links_are_rewritten_and_recorded_with_positions() {
     );
     assert!(
         out.html
+            .text()
             .contains("<a href=\"/research/review/#themes\">the review</a>")
     );
     assert_eq!(out.links.len(), 1);
@@ -183,11 +191,11 @@ fn plain_text_and_word_count() {
 fn deep_nesting_does_not_overflow_the_stack() {
     let body = ">".repeat(20_000) + " deep\n";
     let out = render(&body);
-    assert!(out.html.contains("deep"));
+    assert!(out.html.text().contains("deep"));
     let list: String = (0..5_000)
         .map(|i| format!("{}- item\n", "  ".repeat(i)))
         .collect();
-    assert!(render(&list).html.contains("item"));
+    assert!(render(&list).html.text().contains("item"));
 }
 
 #[test]
@@ -201,9 +209,10 @@ fn email_autolinks_are_not_resolved_as_relative_links() {
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     assert!(
         out.html
+            .text()
             .contains(r#"<a href="mailto:editors@example.org">editors@example.org</a>"#),
         "{}",
-        out.html
+        out.html.text()
     );
 }
 

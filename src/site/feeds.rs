@@ -4,10 +4,11 @@
 use crate::content::SectionId;
 use crate::publish::feed::{FeedEntry, FeedInfo, absolute_urls, atom};
 
-use super::Model;
+use super::{Model, Values};
 
-/// The Atom XML for the site (`None`) or one section.
-pub fn feed(model: &Model, section: Option<SectionId>) -> String {
+/// The Atom XML for the site (`None`) or one section. Summaries come from
+/// the pages' template values, the copy a one-off build keeps.
+pub fn feed(model: &Model, values: &Values, section: Option<SectionId>) -> String {
     let Model { config, tree, .. } = model;
     let base = &config.base_url;
     let mut pages: Vec<_> = match section {
@@ -38,7 +39,7 @@ pub fn feed(model: &Model, section: Option<SectionId>) -> String {
         .filter_map(|page| {
             let published = page.front.date?;
             let permalink = base.permalink(&page.url);
-            let summary = &model.pages_md[page.id.0 as usize].summary;
+            let summary = values.page_summary_html(page.id);
             Some(FeedEntry {
                 title: page.front.title.clone(),
                 summary_html: absolute_urls(summary, origin, &permalink),

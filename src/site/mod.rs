@@ -26,9 +26,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::{CONFIG_FILE, Config, Overrides};
-use crate::content::{
-    CONTENT_DIR, ContentCache, ContentTree, FrontMatter, LoadOptions, PageId, SourceFile,
-};
+use crate::content::{CONTENT_DIR, ContentCache, ContentTree, LoadOptions, PageId, SourceFile};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Palette, Severity, render_all};
 use crate::fingerprint::FastMap;
 use crate::links::Resolver;
@@ -36,6 +34,7 @@ use crate::markdown::{Highlighter, Input, MarkdownRenderer, Rendered};
 use crate::output::{OutputDir, OutputPath, Stamp};
 use crate::publish::related::related_pages;
 use crate::publish::{Backlinks, Taxonomies};
+use crate::search::Entry;
 use crate::templates::{Templates, Theme};
 
 pub use render::Rendering;
@@ -106,10 +105,12 @@ pub enum Retention {
     #[default]
     ForRebuilds,
     /// Built once and dropped. After Markdown, the bodies of `model.tree`
-    /// and each rendered body's `resolutions` are empty, and so is the
-    /// `text` of bodies search will not index; after the search index, every
-    /// `text` is. A render empties each page's `html` as it writes the page,
-    /// so such a site renders once per load or [`Site::update`].
+    /// and each rendered body's `resolutions` and `text` are empty (search
+    /// entries are made beside the Markdown), and each page's `html` is
+    /// packed; after the template values, each `summary` and `summary_text`
+    /// is empty (the values hold them). No cache for a rebuild is kept. A
+    /// render empties each page's `html` as it writes the page, so such a
+    /// site renders once per load or [`Site::update`].
     BuildOnce,
 }
 
@@ -410,10 +411,17 @@ impl Site {
             markdown: &self.markdown,
             config,
         };
-        let (pages_md, sections_md) = if once {
-            bodies.render_once(&mut tree)
+        let (pages_md, sections_md, search_entries) = if once {
+            let rendered = bodies.render_once(&mut tree);
+            (
+                rendered.pages,
+                rendered.sections,
+                Some(rendered.search_entries),
+            )
         } else {
-            bodies.render_cached(&tree, &mut self.caches.markdown, addresses_unchanged)
+            let (pages, sections) =
+                bodies.render_cached(&tree, &mut self.caches.markdown, addresses_unchanged);
+            (pages, sections, None)
         };
         self.timings.finish(phase);
         for rendered in pages_md.iter().chain(&sections_md) {
@@ -458,8 +466,10 @@ impl Site {
         model.related = related;
         model.backlinks = backlinks;
         let phase = self.timings.start("search");
-        self.search_files =
-            search::update(&mut self.model, &mut self.caches.search, self.retention);
+        self.search_files = match search_entries {
+            Some(entries) => search::index_once(&self.model.config, entries),
+            None => search::update(&self.model, &mut self.caches.search),
+        };
         self.timings.finish(phase);
 
         let phase = self.timings.start("values");
@@ -472,6 +482,24 @@ impl Site {
         };
         self.caches.lookup = Some((inputs, lookup.clone()));
         self.templates.install(lookup, self.values.site.clone());
+        if once {
+            // The values now hold each summary; nothing reads the render's
+            // copies again (feeds read the values'), so a one-off build
+            // lets them go before the routes and the render add their own.
+            for rendered in self
+                .model
+                .pages_md
+                .iter_mut()
+                .chain(&mut self.model.sections_md)
+            {
+                let only_holder = Arc::get_mut(rendered);
+                debug_assert!(only_holder.is_some(), "nothing else holds a render yet");
+                if let Some(rendered) = only_holder {
+                    rendered.summary = String::new();
+                    rendered.summary_text = String::new();
+                }
+            }
+        }
         self.timings.finish(phase);
 
         let phase = self.timings.start("routes");
@@ -479,7 +507,9 @@ impl Site {
         let planned = plan::update(self, previous);
         self.plan = planned.plan.clone();
         diagnostics.extend(planned.findings().cloned());
-        self.caches.plan = Some(planned);
+        // What a rebuild would reuse: the routes every output claimed and,
+        // when the site has search files, the plan without them.
+        self.caches.plan = (!once).then_some(planned);
         self.timings.finish(phase);
         self.load_diagnostics = diagnostics;
         self.diagnostics = self.load_diagnostics.clone();
@@ -683,6 +713,15 @@ fn reuse_previous_build(
     })
 }
 
+/// What rendering the bodies of a site built once made.
+struct BodiesRenderedOnce {
+    pages: Vec<Arc<Rendered>>,
+    sections: Vec<Arc<Rendered>>,
+    /// Each page's and then each section's search entry; `None` for what
+    /// the index leaves out.
+    search_entries: Vec<Option<Arc<Entry>>>,
+}
+
 /// Renders the site's Markdown bodies, in parallel.
 struct BodyRenderer<'a> {
     markdown: &'a MarkdownRenderer,
@@ -711,8 +750,11 @@ impl BodyRenderer<'_> {
     /// so the sources and the HTML made from them are never all held
     /// together. A message that quotes a line reads its file again (see
     /// [`crate::content::SourceLines`]). How each link resolved goes too:
-    /// only a rebuild checks it.
-    fn render_once(&self, tree: &mut ContentTree) -> (Vec<Arc<Rendered>>, Vec<Arc<Rendered>>) {
+    /// only a rebuild checks it. Each page's HTML is packed until its render
+    /// job takes it: held as text, the HTML of every page was the largest
+    /// part of the build's peak memory. A section's is used by each page of
+    /// its listing, and there are few sections, so it stays as it is.
+    fn render_once(&self, tree: &mut ContentTree) -> BodiesRenderedOnce {
         let released: Arc<str> = Arc::from("");
         let take = |body: &mut Arc<str>| std::mem::replace(body, released.clone());
         let page_bodies: Vec<Arc<str>> = tree.pages.iter_mut().map(|p| take(&mut p.body)).collect();
@@ -722,29 +764,39 @@ impl BodyRenderer<'_> {
             .map(|s| take(&mut s.body))
             .collect();
         let tree = &*tree;
-        let render = |file: &SourceFile, front: &FrontMatter, body: Arc<str>, body_line: usize| {
+        let config = self.config;
+        type EntryOf<'r> = &'r dyn Fn(&Rendered) -> Option<Arc<Entry>>;
+        let render = |file: &SourceFile, body: Arc<str>, body_line: usize, entry_of: EntryOf| {
             let mut rendered = self.render(tree, file, &body, body_line);
             rendered.resolutions = Vec::new();
-            if !search::indexes(self.config, front) {
-                // The search index reads the plain text as it indexes each
-                // body, and lets it go then; this body it will not index.
-                rendered.text = String::new();
-            }
-            Arc::new(rendered)
+            // Search is the only reader of the plain text: its entry is made
+            // now, and the text goes at once.
+            let entry = entry_of(&rendered);
+            rendered.text = String::new();
+            (rendered, entry)
         };
-        let pages = tree
-            .pages
-            .par_iter()
+        let (pages, page_entries): (Vec<_>, Vec<_>) = (tree.pages.par_iter())
             .zip(page_bodies)
-            .map(|(p, body)| render(&p.file, &p.front, body, p.body_line))
-            .collect();
-        let sections = tree
-            .sections
-            .par_iter()
+            .map(|(page, body)| {
+                let entry_of = |r: &Rendered| search::page_entry(config, tree, page, r);
+                let (mut rendered, entry) = render(&page.file, body, page.body_line, &entry_of);
+                rendered.html.pack();
+                (Arc::new(rendered), entry)
+            })
+            .unzip();
+        let (sections, section_entries): (Vec<_>, Vec<_>) = (tree.sections.par_iter())
             .zip(section_bodies)
-            .map(|(s, body)| render(&s.file, &s.front, body, s.body_line))
-            .collect();
-        (pages, sections)
+            .map(|(section, body)| {
+                let entry_of = |r: &Rendered| search::section_entry(config, tree, section, r);
+                let (rendered, entry) = render(&section.file, body, section.body_line, &entry_of);
+                (Arc::new(rendered), entry)
+            })
+            .unzip();
+        BodiesRenderedOnce {
+            pages,
+            sections,
+            search_entries: page_entries.into_iter().chain(section_entries).collect(),
+        }
     }
 
     /// For a site kept for rebuilds: reuse earlier renders whose body and

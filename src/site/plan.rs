@@ -492,6 +492,30 @@ fn alias_site_path(alias: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
+    /// A one-off build keeps no routes, nor the plan without the search
+    /// files, for a rebuild that will not come; a site kept for rebuilds
+    /// keeps both, and the two plan the same files.
+    #[test]
+    fn only_a_site_kept_for_rebuilds_keeps_its_routes() {
+        use crate::site::{Retention, SiteOptions};
+        let options = SiteOptions {
+            root: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"),
+            ..SiteOptions::default()
+        };
+        let kept = Site::load(&options).unwrap();
+        let once = Site::load_retaining(&options, None, Retention::BuildOnce).unwrap();
+        assert!(kept.caches.plan.is_some());
+        assert!(once.caches.plan.is_none());
+        let paths = |site: &Site| {
+            site.plan
+                .iter()
+                .map(|(path, _)| path.clone())
+                .collect::<Vec<_>>()
+        };
+        assert!(!kept.plan.is_empty());
+        assert_eq!(paths(&kept), paths(&once));
+    }
+
     #[test]
     fn alias_paths() {
         assert_eq!(alias_site_path("old-page").unwrap(), "/old-page/");

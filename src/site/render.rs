@@ -13,7 +13,7 @@ use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::fingerprint::{FastMap, FastSet, Fingerprint, of};
 use crate::html::{escape, ids};
 use crate::links::{BuiltSite, LinkSource, check_links, lands_on_any};
-use crate::markdown::Rendered;
+use crate::markdown::{BodyHtml, Rendered};
 use crate::output::OutputPath;
 use crate::templates::{Lookup, StaticSource, Value};
 
@@ -125,7 +125,7 @@ struct Renderer<'s> {
 /// writes them and so freed as the render goes, not all held to its end.
 pub(super) struct Handover {
     /// By page id; `None` where the site still needs the HTML.
-    page_html: Vec<Mutex<Option<String>>>,
+    page_html: Vec<Mutex<Option<BodyHtml>>>,
     /// By index in the site's search files.
     search_bytes: Vec<Mutex<Option<Arc<[u8]>>>>,
 }
@@ -572,7 +572,9 @@ impl Renderer<'_> {
                 self.generated("404.html", context, "/404.html", &mut produced)
             }
             Job::Alias { target, title } => Ok(redirect_page(site, target, title).into_bytes()),
-            Job::Feed(section) => Ok(super::feeds::feed(&site.model, *section).into_bytes()),
+            Job::Feed(section) => {
+                Ok(super::feeds::feed(&site.model, &site.values, *section).into_bytes())
+            }
             Job::Text(text) => Ok(text.as_bytes().to_vec()),
             Job::HighlightCss => self
                 .highlight_css
@@ -598,13 +600,13 @@ impl Renderer<'_> {
         let site = self.site;
         let page = site.model.tree.page(id);
         let rendered = &site.model.pages_md[id.0 as usize];
-        // The handed-over HTML is copied into the page's value; free it now,
-        // not after the template has run.
+        // The HTML is copied into the page's value; free the handed-over
+        // HTML, and any unpacked copy, now, not after the template has run.
         let value = {
             let handed =
                 (self.handover.as_ref()).and_then(|h| Handover::take(&h.page_html, id.0 as usize));
-            let body_html = handed.as_deref().unwrap_or(&rendered.html);
-            site.values.page(&site.model, id, rendered, body_html)
+            let body_html = handed.as_ref().unwrap_or(&rendered.html).text();
+            site.values.page(&site.model, id, rendered, &body_html)
         };
         let template = page
             .front

@@ -1,17 +1,18 @@
 //! The site's search index: one document per searchable page and section,
-//! remembered between rebuilds so an edit re-indexes only its own page.
+//! remembered between rebuilds so an edit re-indexes only its own page, or,
+//! for a site built once, made as each body is rendered and not kept.
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::FrontMatter;
+use crate::content::{ContentTree, FrontMatter, Page, Section};
 use crate::fingerprint::{FastMap, FastSet, Fingerprint};
 use crate::markdown::Rendered;
 use crate::search::{Document, Entry, SearchFile, SearchIndex};
 
-use super::{Model, Retention};
+use super::Model;
 
 /// What the last rebuild indexed.
 #[derive(Default)]
@@ -30,19 +31,92 @@ struct Source<'a> {
     /// decides everything the index takes from it.
     front_hash: u64,
     section_title: &'a str,
-    rendered: &'a mut Arc<Rendered>,
+    rendered: &'a Rendered,
 }
 
-/// Bring the index up to date with `model`; the files to publish.
-///
-/// A site built once keeps nothing for a next rebuild: each body's plain
-/// text goes as soon as its entry is made (nothing else reads it), and the
-/// postings and entries once the files are. The published files are shared.
-pub(super) fn update(
-    model: &mut Model,
-    cache: &mut SearchCache,
-    retention: Retention,
+impl<'a> Source<'a> {
+    fn page(tree: &'a ContentTree, page: &'a Page, rendered: &'a Rendered) -> Source<'a> {
+        Source {
+            content_path: &page.file.content_path,
+            url: &page.url,
+            front: &page.front,
+            front_hash: page.front_hash,
+            section_title: &tree.section(page.section).front.title,
+            rendered,
+        }
+    }
+
+    /// `None` for a section made up for a folder without an `_index.md`:
+    /// there is nothing of its own to find.
+    fn section(
+        tree: &'a ContentTree,
+        section: &'a Section,
+        rendered: &'a Rendered,
+    ) -> Option<Source<'a>> {
+        section.has_file.then(|| Source {
+            content_path: &section.file.content_path,
+            url: &section.url,
+            front: &section.front,
+            front_hash: section.front_hash,
+            section_title: section
+                .parent
+                .map_or(section.front.title.as_str(), |parent| {
+                    &tree.section(parent).front.title
+                }),
+            rendered,
+        })
+    }
+
+    /// The entry of this source, if the index takes it in.
+    fn entry(&self, config: &Config) -> Option<Arc<Entry>> {
+        indexes(config, self.front)
+            .then(|| Arc::new(Entry::new(&document(self), config.search.excerpt_length)))
+    }
+}
+
+/// The search entry of a page, if the index takes it in, made as soon as
+/// its body is rendered by a site built once (see [`index_once`]).
+pub(super) fn page_entry(
+    config: &Config,
+    tree: &ContentTree,
+    page: &Page,
+    rendered: &Rendered,
+) -> Option<Arc<Entry>> {
+    Source::page(tree, page, rendered).entry(config)
+}
+
+/// The search entry of a section, as [`page_entry`] for a page.
+pub(super) fn section_entry(
+    config: &Config,
+    tree: &ContentTree,
+    section: &Section,
+    rendered: &Rendered,
+) -> Option<Arc<Entry>> {
+    Source::section(tree, section, rendered)?.entry(config)
+}
+
+/// The index of a site built once, from the entries made as each body was
+/// rendered: its plain text, which only search reads, then went at once
+/// instead of being held for every page until this phase. Nothing is kept
+/// for a rebuild; the published files are shared.
+pub(super) fn index_once(
+    config: &Config,
+    entries: Vec<Option<Arc<Entry>>>,
 ) -> Arc<Vec<SearchFile>> {
+    if !config.search.enabled {
+        return Arc::default();
+    }
+    let mut entries: Vec<Arc<Entry>> = entries.into_iter().flatten().collect();
+    // Page numbers follow addresses, as in `update`.
+    entries.sort_by(|a, b| a.url.cmp(&b.url));
+    SearchIndex::update(None, entries, &search_facets(config))
+        .files()
+        .clone()
+}
+
+/// Bring the index of a site kept for rebuilds up to date with `model`;
+/// the files to publish.
+pub(super) fn update(model: &Model, cache: &mut SearchCache) -> Arc<Vec<SearchFile>> {
     let Model {
         config,
         tree,
@@ -54,34 +128,12 @@ pub(super) fn update(
         *cache = SearchCache::default();
         return Arc::default();
     }
-    let once = retention == Retention::BuildOnce;
-    let page_sources = tree
-        .pages
-        .iter()
-        .zip(pages_md.iter_mut())
-        .map(|(p, rendered)| Source {
-            content_path: &p.file.content_path,
-            url: &p.url,
-            front: &p.front,
-            front_hash: p.front_hash,
-            section_title: &tree.section(p.section).front.title,
-            rendered,
-        });
-    let section_sources = tree
-        .sections
-        .iter()
-        .zip(sections_md.iter_mut())
-        .filter(|(s, _)| s.has_file)
-        .map(|(s, rendered)| Source {
-            content_path: &s.file.content_path,
-            url: &s.url,
-            front: &s.front,
-            front_hash: s.front_hash,
-            section_title: s.parent.map_or(s.front.title.as_str(), |parent| {
-                &tree.section(parent).front.title
-            }),
-            rendered,
-        });
+    let page_sources = (tree.pages.iter())
+        .zip(pages_md)
+        .map(|(page, rendered)| Source::page(tree, page, rendered));
+    let section_sources = (tree.sections.iter())
+        .zip(sections_md)
+        .filter_map(|(section, rendered)| Source::section(tree, section, rendered));
     let mut sources: Vec<Source<'_>> = page_sources
         .chain(section_sources)
         .filter(|s| indexes(config, s.front))
@@ -89,23 +141,6 @@ pub(super) fn update(
     // Page numbers follow addresses, so they stay put when content changes.
     sources.sort_by(|a, b| a.url.cmp(b.url));
 
-    if once {
-        // Nothing was remembered to reuse, and nothing will be.
-        let entries: Vec<Arc<Entry>> = sources
-            .par_iter_mut()
-            .map(|source| {
-                let entry = Entry::new(&document(source), config.search.excerpt_length);
-                let only_holder = Arc::get_mut(source.rendered);
-                debug_assert!(only_holder.is_some(), "nothing else holds a render yet");
-                if let Some(rendered) = only_holder {
-                    rendered.text = String::new();
-                }
-                Arc::new(entry)
-            })
-            .collect();
-        let index = SearchIndex::update(None, entries, &search_facets(config));
-        return index.files().clone();
-    }
     let fingerprints: Vec<u64> = sources
         .iter()
         .map(|s| {
@@ -155,7 +190,7 @@ pub(super) fn update(
 }
 
 /// Whether the index takes in a body with this front matter.
-pub(super) fn indexes(config: &Config, front: &FrontMatter) -> bool {
+fn indexes(config: &Config, front: &FrontMatter) -> bool {
     config.search.enabled && front.search
 }
 

@@ -390,7 +390,7 @@ impl Values {
 
     /// Everything a page template gets as `page`. The body's HTML comes
     /// apart from its render: a site built once hands it over (see
-    /// `site::render::Handover`) and empties the render's copy.
+    /// `site::render::Handover`), unpacked, and empties the render's copy.
     pub fn page(&self, model: &Model, id: PageId, rendered: &Rendered, body_html: &str) -> Value {
         let tree = &model.tree;
         let page = tree.page(id);
@@ -441,20 +441,24 @@ impl Values {
             .structured_data
             .unwrap_or(StructuredDataType::WebPage);
         let json_ld = self.json_ld(model, &section.front, &section.url, &ancestors, kind);
-        with_body(&self.sections[id.0 as usize], rendered, &rendered.html)
-            .value("pages", self.page_list(&section.pages))
-            .value("filters", self.section_filters(model, id))
-            .value(
-                "subsections",
-                list(ordered_subsections(tree, id).map(|s| self.sections[s.0 as usize].clone())),
-            )
-            .value(
-                "ancestors",
-                list(ancestors.iter().map(|s| self.links[s.0 as usize].clone())),
-            )
-            .value("backlinks", self.backlinks(model, &section.url))
-            .html("json_ld", &json_ld)
-            .build()
+        with_body(
+            &self.sections[id.0 as usize],
+            rendered,
+            &rendered.html.text(),
+        )
+        .value("pages", self.page_list(&section.pages))
+        .value("filters", self.section_filters(model, id))
+        .value(
+            "subsections",
+            list(ordered_subsections(tree, id).map(|s| self.sections[s.0 as usize].clone())),
+        )
+        .value(
+            "ancestors",
+            list(ancestors.iter().map(|s| self.links[s.0 as usize].clone())),
+        )
+        .value("backlinks", self.backlinks(model, &section.url))
+        .html("json_ld", &json_ld)
+        .build()
     }
 
     /// A term with its pages, for `term.html`.
@@ -577,6 +581,16 @@ impl Values {
             .value("pages", self.page_list(&a_to_z(model)))
             .value("taxonomies", list(self.taxonomies.iter().cloned()))
             .build()
+    }
+
+    /// A page's summary HTML, as its templates see it. Feeds read it here,
+    /// because a site built once lets go of the render's copy once this
+    /// one is made (see `Site::refresh`).
+    pub fn page_summary_html(&self, id: PageId) -> &str {
+        let summary = self.pages[id.0 as usize].get_from_path("summary");
+        summary
+            .and_then(Value::as_str)
+            .expect("every page value has its summary (`common`)")
     }
 
     fn page_list(&self, ids: &[PageId]) -> Value {
