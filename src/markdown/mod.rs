@@ -45,10 +45,10 @@ pub struct Rendered {
     /// job that writes it takes it (see `site::render::Handover`).
     pub html: BodyHtml,
     /// Everything before `<!-- more -->`, or else the first paragraph. A
-    /// site built once empties it when the template values have a copy.
+    /// site built once moves it into the making of its template value.
     pub summary: String,
     /// The summary as plain text, for descriptions. A site built once
-    /// empties it with `summary`.
+    /// moves it out with `summary`.
     pub summary_text: String,
     /// Every heading in order. The table of contents is made from these for
     /// each render of the page or section (see [`Rendered::toc`]).

@@ -107,7 +107,7 @@ pub enum Retention {
     /// Built once and dropped. After Markdown, the bodies of `model.tree`
     /// and each rendered body's `resolutions` and `text` are empty (search
     /// entries are made beside the Markdown), and each page's `html` is
-    /// packed; after the template values, each `summary` and `summary_text`
+    /// packed; from the values phase on, each `summary` and `summary_text`
     /// is empty (the values hold them). No cache for a rebuild is kept. A
     /// render empties each page's `html` as it writes the page, so such a
     /// site renders once per load or [`Site::update`].
@@ -473,7 +473,10 @@ impl Site {
         self.timings.finish(phase);
 
         let phase = self.timings.start("values");
-        self.values = Values::build(&self.model, Some(previous));
+        // A one-off build's values take each summary from its render and
+        // free it once copied; nothing reads the renders' summaries after.
+        let taken = once.then(|| values::TakenSummaries::take_from(&mut self.model));
+        self.values = Values::build(&self.model, Some(previous), taken);
         // Most edits change no page's summary, so the lookup stays as it was.
         let inputs = self.values.lookup_inputs(&self.model);
         let lookup = match self.caches.lookup.take() {
@@ -482,24 +485,6 @@ impl Site {
         };
         self.caches.lookup = Some((inputs, lookup.clone()));
         self.templates.install(lookup, self.values.site.clone());
-        if once {
-            // The values now hold each summary; nothing reads the render's
-            // copies again (feeds read the values'), so a one-off build
-            // lets them go before the routes and the render add their own.
-            for rendered in self
-                .model
-                .pages_md
-                .iter_mut()
-                .chain(&mut self.model.sections_md)
-            {
-                let only_holder = Arc::get_mut(rendered);
-                debug_assert!(only_holder.is_some(), "nothing else holds a render yet");
-                if let Some(rendered) = only_holder {
-                    rendered.summary = String::new();
-                    rendered.summary_text = String::new();
-                }
-            }
-        }
         self.timings.finish(phase);
 
         let phase = self.timings.start("routes");
@@ -711,6 +696,17 @@ fn reuse_previous_build(
         timings: Timings::default(),
         elapsed: start.elapsed(),
     })
+}
+
+/// What one slot of a hand-over holds, taken by the one user it was kept
+/// for, so it is freed when that user is done with it rather than with the
+/// whole hand-over.
+fn take_slot<T>(slots: &[std::sync::Mutex<Option<T>>], index: usize) -> Option<T> {
+    let slot = slots.get(index)?;
+    let mut slot = slot
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    slot.take()
 }
 
 /// What rendering the bodies of a site built once made.

@@ -2,7 +2,7 @@
 //! against what was rendered.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
@@ -161,11 +161,6 @@ impl Handover {
             page_html,
             search_bytes,
         }
-    }
-
-    fn take<T>(slots: &[Mutex<Option<T>>], index: usize) -> Option<T> {
-        let slot = slots.get(index)?;
-        slot.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 }
 
@@ -552,8 +547,8 @@ impl Renderer<'_> {
             }
             Job::SearchPage => self.search_page(&mut produced),
             Job::SearchIndex(index) => {
-                let handed =
-                    (self.handover.as_ref()).and_then(|h| Handover::take(&h.search_bytes, *index));
+                let handed = (self.handover.as_ref())
+                    .and_then(|h| super::take_slot(&h.search_bytes, *index));
                 Ok(handed
                     .as_deref()
                     .unwrap_or(&site.search_files[*index].bytes)
@@ -603,8 +598,8 @@ impl Renderer<'_> {
         // The HTML is copied into the page's value; free the handed-over
         // HTML, and any unpacked copy, now, not after the template has run.
         let value = {
-            let handed =
-                (self.handover.as_ref()).and_then(|h| Handover::take(&h.page_html, id.0 as usize));
+            let handed = (self.handover.as_ref())
+                .and_then(|h| super::take_slot(&h.page_html, id.0 as usize));
             let body_html = handed.as_ref().unwrap_or(&rendered.html).text();
             site.values.page(&site.model, id, rendered, &body_html)
         };

@@ -7,7 +7,7 @@
 //! Listing values are shared between pages (Tera values are reference-counted).
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -234,8 +234,12 @@ impl Values {
         }
     }
 
-    /// Build every value, reusing those of `previous` whose inputs are unchanged.
-    pub fn build(model: &Model, previous: Option<Values>) -> Values {
+    /// Build every value, reusing those of `previous` whose inputs are
+    /// unchanged. Summaries are taken from `taken` where it has them, and
+    /// otherwise read from the renders; what is left in `taken` (values
+    /// reused from `previous`) goes when the build ends.
+    pub fn build(model: &Model, previous: Option<Values>, taken: Option<TakenSummaries>) -> Values {
+        let taken = taken.as_ref();
         let Model { config, tree, .. } = model;
         let mut memo = previous.map(|p| p.memo).unwrap_or_default();
 
@@ -277,7 +281,7 @@ impl Values {
                     .finish()
             })
             .collect();
-        let terms = TermLinks::new(config);
+        let shared = SharedValues::new(config);
         let sections: Vec<Value> = tree
             .sections
             .iter()
@@ -285,7 +289,7 @@ impl Values {
                 memo.sections.reuse(
                     &s.file.content_path,
                     section_fingerprints[s.id.0 as usize],
-                    || section_summary(model, &terms, s),
+                    || section_summary(model, &shared, s, taken),
                 )
             })
             .collect();
@@ -314,7 +318,8 @@ impl Values {
             .collect();
         let pages = memo.pages.reuse_all(&wanted, |index| {
             let page = &tree.pages[index];
-            page_summary(model, &terms, page, &links[page.section.0 as usize])
+            let section_link = &links[page.section.0 as usize];
+            page_summary(model, &shared, page, section_link, taken)
         });
         let taxonomy_fingerprints: Vec<u64> = model
             .taxonomies
@@ -584,8 +589,8 @@ impl Values {
     }
 
     /// A page's summary HTML, as its templates see it. Feeds read it here,
-    /// because a site built once lets go of the render's copy once this
-    /// one is made (see `Site::refresh`).
+    /// because a site built once takes the render's copy to make this one
+    /// (see [`TakenSummaries`]).
     pub fn page_summary_html(&self, id: PageId) -> &str {
         let summary = self.pages[id.0 as usize].get_from_path("summary");
         summary
@@ -882,26 +887,53 @@ fn with_body(summary: &Value, rendered: &Rendered, body_html: &str) -> Obj {
         .flag("has_code", rendered.has_highlighting)
 }
 
-/// Each taxonomy term's link (name, slug, address) as pages spell it, made
-/// once and shared by every page that carries the term: Tera values are
-/// reference-counted, and a 10,000-page site would otherwise hold tens of
-/// thousands of copies of a few hundred links.
-struct TermLinks<'a> {
+/// Values many pages carry alike, made once and shared by all of them: Tera
+/// values are reference-counted, and a 10,000-page site would otherwise hold
+/// tens of thousands of copies of each.
+struct SharedValues<'a> {
     config: &'a Config,
-    made: Mutex<FastMap<(usize, &'a str), Value>>,
+    /// Each taxonomy term's link (name, slug, address) as pages spell it.
+    term_links: Mutex<FastMap<(usize, &'a str), Value>>,
+    /// What most pages have as `extra` and `fields`: nothing.
+    empty_map: Value,
+    /// What most pages have as `facts`, and as the terms of a taxonomy
+    /// they do not use: nothing.
+    empty_list: Value,
 }
 
-impl<'a> TermLinks<'a> {
-    fn new(config: &'a Config) -> TermLinks<'a> {
-        TermLinks {
+impl<'a> SharedValues<'a> {
+    fn new(config: &'a Config) -> SharedValues<'a> {
+        SharedValues {
             config,
-            made: Mutex::default(),
+            term_links: Mutex::default(),
+            empty_map: Value::from_serializable(&serde_json::Map::new()),
+            empty_list: list([]),
         }
     }
 
+    /// `value` for templates; the shared value when it is an empty map.
+    fn json_sharing_empty(&self, value: &serde_json::Value) -> Value {
+        match value.as_object() {
+            Some(map) if map.is_empty() => self.empty_map.clone(),
+            _ => Value::from_serializable(value),
+        }
+    }
+
+    /// A list of `items`; the shared value when there are none.
+    fn list_sharing_empty(&self, items: Vec<Value>) -> Value {
+        if items.is_empty() {
+            return self.empty_list.clone();
+        }
+        list(items)
+    }
+
     /// The link for `term` of the taxonomy at `taxonomy` in the site's list.
-    fn link(&self, taxonomy: usize, term: &'a str) -> Value {
-        let made = || self.made.lock().unwrap_or_else(PoisonError::into_inner);
+    fn term_link(&self, taxonomy: usize, term: &'a str) -> Value {
+        let made = || {
+            self.term_links
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
         if let Some(link) = made().get(&(taxonomy, term)) {
             return link.clone();
         }
@@ -919,50 +951,118 @@ impl<'a> TermLinks<'a> {
 }
 
 /// What pages and sections have in common, for building their values.
-struct Document<'a> {
+struct Document<'a, 's> {
     url: &'a str,
     content_path: &'a str,
     front: &'a FrontMatter,
-    rendered: &'a Rendered,
+    /// The summary's HTML and plain text (see [`summary_of`]).
+    summary: (&'s str, &'s str),
+}
+
+/// A rendered body's summary and its plain text, taken from the render.
+#[derive(Debug)]
+struct TakenSummary {
+    html: String,
+    text: String,
+}
+
+/// The summaries of a site built once, moved out of its renders so that
+/// each goes as soon as its template value holds a copy. Tera copies every
+/// string it is given, so the renders' summaries and the values' copies
+/// were otherwise all held together (9 MiB at 10,000 pages).
+#[derive(Debug, Default)]
+pub struct TakenSummaries {
+    /// By page id, then by section id; `None` once taken, or where another
+    /// holder of the render kept it (the render's is then read in place).
+    pages: Vec<Mutex<Option<TakenSummary>>>,
+    sections: Vec<Mutex<Option<TakenSummary>>>,
+}
+
+impl TakenSummaries {
+    /// Move each summary out of `model`'s renders. Feeds read summaries
+    /// from the values afterwards ([`Values::page_summary_html`]).
+    pub fn take_from(model: &mut Model) -> TakenSummaries {
+        let take_all = |renders: &mut [Arc<Rendered>]| {
+            let take = |rendered: &mut Rendered| TakenSummary {
+                html: std::mem::take(&mut rendered.summary),
+                text: std::mem::take(&mut rendered.summary_text),
+            };
+            (renders.iter_mut())
+                .map(|rendered| {
+                    let only_holder = Arc::get_mut(rendered);
+                    debug_assert!(only_holder.is_some(), "nothing else holds a render yet");
+                    Mutex::new(only_holder.map(take))
+                })
+                .collect()
+        };
+        TakenSummaries {
+            pages: take_all(&mut model.pages_md),
+            sections: take_all(&mut model.sections_md),
+        }
+    }
+}
+
+/// The summary HTML and plain text a value is built from: the one taken
+/// (which the caller frees once it is copied), or else the render's own.
+fn summary_of<'a>(rendered: &'a Rendered, taken: Option<&'a TakenSummary>) -> (&'a str, &'a str) {
+    match taken {
+        Some(summary) => (&summary.html, &summary.text),
+        None => (&rendered.summary, &rendered.summary_text),
+    }
 }
 
 /// The fields pages and sections share.
-fn common<'a>(config: &Config, terms: &TermLinks<'a>, document: &Document<'a>, obj: Obj) -> Obj {
+fn common<'a>(
+    config: &Config,
+    shared: &SharedValues<'a>,
+    document: &Document<'a, '_>,
+    obj: Obj,
+) -> Obj {
     let Document {
         url,
         content_path,
         front,
-        rendered,
+        summary: (summary, summary_text),
     } = *document;
     let mut taxonomy_map = tera::Map::default();
     for (index, taxonomy) in config.taxonomies.iter().enumerate() {
         let links = front
             .terms(&taxonomy.name)
             .iter()
-            .map(|term| terms.link(index, term));
-        taxonomy_map.insert(taxonomy.name.clone().into(), list(links));
+            .map(|term| shared.term_link(index, term));
+        taxonomy_map.insert(
+            taxonomy.name.clone().into(),
+            shared.list_sharing_empty(links.collect()),
+        );
     }
-    let meta_description = front
-        .description
+    // Fields that usually hold the same text share one value: the link
+    // title is the title, the meta description the description, and the
+    // address the site path when the site is served from its domain's root.
+    let title = Value::from(front.title.as_str());
+    let link_title = (front.link_title.as_deref()).map_or_else(|| title.clone(), Value::from);
+    let description = front.description.as_deref().map(Value::from);
+    let meta_description = description
         .clone()
-        .unwrap_or_else(|| shorten(&rendered.summary_text, DESCRIPTION_LENGTH));
-    obj.text("title", &front.title)
-        .text(
-            "link_title",
-            front.link_title.as_deref().unwrap_or(&front.title),
-        )
-        .maybe_text("description", front.description.as_deref())
-        .text("meta_description", &meta_description)
-        .html("summary", &rendered.summary)
+        .unwrap_or_else(|| Value::from(shorten(summary_text, DESCRIPTION_LENGTH)));
+    let address = Value::from(config.base_url.url(url));
+    let site_path = match address.as_str() {
+        Some(same) if same == url => address.clone(),
+        _ => Value::from(url),
+    };
+    obj.value("title", title)
+        .value("link_title", link_title)
+        .value("description", or_none(description))
+        .value("meta_description", meta_description)
+        .html("summary", summary)
         .maybe_text("date", front.date.map(|d| d.to_string()).as_deref())
         .maybe_text("updated", front.updated.map(|d| d.to_string()).as_deref())
-        .text("url", &config.base_url.url(url))
+        .value("url", address)
         .text("permalink", &config.base_url.permalink(url))
-        .text("site_path", url)
+        .value("site_path", site_path)
         .text("path", content_path)
         .maybe_int("weight", front.weight)
         .value("taxonomies", Value::from(taxonomy_map))
-        .json("extra", &front.extra)
+        .value("extra", shared.json_sharing_empty(&front.extra))
 }
 
 /// Cut `text` at a word boundary to at most `limit` characters, adding an ellipsis.
@@ -987,12 +1087,14 @@ fn shorten(text: &str, limit: usize) -> String {
 
 fn page_summary<'m>(
     model: &'m Model,
-    terms: &TermLinks<'m>,
+    shared: &SharedValues<'m>,
     page: &'m Page,
     section_link: &Value,
+    taken: Option<&TakenSummaries>,
 ) -> Value {
     let config = &model.config;
     let rendered = &model.pages_md[page.id.0 as usize];
+    let taken = taken.and_then(|t| super::take_slot(&t.pages, page.id.0 as usize));
     let obj = Obj::new().text("kind", "page");
     // Every field of the page's schema is present, `none` when unset, so
     // templates can test `{% if page.fields.url %}` without special cases.
@@ -1025,29 +1127,38 @@ fn page_summary<'m>(
         url: &page.url,
         content_path: &page.file.content_path,
         front: &page.front,
-        rendered,
+        summary: summary_of(rendered, taken.as_ref()),
     };
-    common(config, terms, &document, obj)
-        .json("fields", &serde_json::Value::Object(fields))
-        .value("facts", list(facts))
+    common(config, shared, &document, obj)
+        .value(
+            "fields",
+            shared.json_sharing_empty(&serde_json::Value::Object(fields)),
+        )
+        .value("facts", shared.list_sharing_empty(facts))
         .maybe_text("schema", page.schema.as_deref())
         .value("section", section_link.clone())
         .build()
 }
 
-fn section_summary<'m>(model: &'m Model, terms: &TermLinks<'m>, section: &'m Section) -> Value {
+fn section_summary<'m>(
+    model: &'m Model,
+    shared: &SharedValues<'m>,
+    section: &'m Section,
+    taken: Option<&TakenSummaries>,
+) -> Value {
     let Model { config, tree, .. } = model;
     let rendered = &model.sections_md[section.id.0 as usize];
+    let taken = taken.and_then(|t| super::take_slot(&t.sections, section.id.0 as usize));
     let obj = Obj::new().text("kind", "section");
     let document = Document {
         url: &section.url,
         content_path: &section.file.content_path,
         front: &section.front,
-        rendered,
+        summary: summary_of(rendered, taken.as_ref()),
     };
     let feed = section_has_feed(config, tree, section.id)
         .then(|| Value::from(config.base_url.url(&format!("{}atom.xml", section.url))));
-    common(config, terms, &document, obj)
+    common(config, shared, &document, obj)
         .flag("is_home", section.parent.is_none())
         .int("page_count", section.pages.len() as i64)
         .int("subsection_count", section.subsections.len() as i64)
