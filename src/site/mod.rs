@@ -98,17 +98,17 @@ struct CachedMarkdown {
 /// and lets go of each input as soon as the phases after it no longer need
 /// it: peak memory is what the 10,000-page benchmark's budget is about, and
 /// every megabyte held is also time spent by the kernel zeroing it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Retention {
     /// Everything a rebuild reuses is kept: the dev server, and `check`,
     /// which reads the bodies again after the build.
-    #[default]
     ForRebuilds,
     /// Built once and dropped. After Markdown, the bodies of `model.tree`
     /// and each rendered body's `resolutions` and `text` are empty (search
     /// entries are made beside the Markdown), and each page's `html` is
     /// packed; from the values phase on, each `summary` and `summary_text`
-    /// is empty (the values hold them). No cache for a rebuild is kept. A
+    /// is empty (the values hold them). No cache that holds content for a
+    /// rebuild is kept (parsed files, Markdown, search, routes). A
     /// render empties each page's `html` as it writes the page, so such a
     /// site renders once per load or [`Site::update`].
     BuildOnce,
@@ -404,9 +404,6 @@ impl Site {
         diagnostics.extend(found);
 
         let phase = self.timings.start("markdown");
-        let addresses = tree.address_fingerprint();
-        let addresses_unchanged = addresses == self.caches.addresses;
-        self.caches.addresses = addresses;
         let bodies = BodyRenderer {
             markdown: &self.markdown,
             config,
@@ -419,6 +416,9 @@ impl Site {
                 Some(rendered.search_entries),
             )
         } else {
+            let addresses = tree.address_fingerprint();
+            let addresses_unchanged = addresses == self.caches.addresses;
+            self.caches.addresses = addresses;
             let (pages, sections) =
                 bodies.render_cached(&tree, &mut self.caches.markdown, addresses_unchanged);
             (pages, sections, None)
@@ -492,8 +492,7 @@ impl Site {
         let planned = plan::update(self, previous);
         self.plan = planned.plan.clone();
         diagnostics.extend(planned.findings().cloned());
-        // What a rebuild would reuse: the routes every output claimed and,
-        // when the site has search files, the plan without them.
+        // Only a rebuild reuses the routes every output claimed.
         self.caches.plan = (!once).then_some(planned);
         self.timings.finish(phase);
         self.load_diagnostics = diagnostics;

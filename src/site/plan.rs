@@ -152,12 +152,13 @@ fn lastmod_of(model: &Model, id: PageId) -> Option<Date> {
 /// files, whose names change with the words on pages.
 pub(super) struct Planned {
     inputs: u64,
-    core: Arc<Plan>,
+    /// How many of the plan's files come before the search index's.
+    core_len: usize,
     core_findings: Vec<Diagnostic>,
     routes: Routes,
     search_inputs: u64,
     search_findings: Vec<Diagnostic>,
-    /// The core, then the search index's files.
+    /// Every other file, then the search index's.
     pub(super) plan: Arc<Plan>,
 }
 
@@ -173,35 +174,27 @@ impl Planned {
 pub(super) fn update(site: &Site, previous: Option<Planned>) -> Planned {
     let inputs = inputs(site);
     let search_inputs = search_inputs(site);
-    let (core, core_findings, routes) = match previous {
+    let (mut plan, core_findings, routes) = match previous {
         Some(previous) if previous.inputs == inputs => {
             if previous.search_inputs == search_inputs {
                 return previous;
             }
-            (previous.core, previous.core_findings, previous.routes)
+            let core = previous.plan[..previous.core_len].to_vec();
+            (core, previous.core_findings, previous.routes)
         }
-        _ => {
-            let (core, found, routes) = plan_routes(site);
-            (Arc::new(core), found, routes)
-        }
+        _ => plan_routes(site),
     };
+    let core_len = plan.len();
     let (search, search_findings) = plan_search_files(site, &routes);
-    let plan = if search.is_empty() {
-        core.clone()
-    } else {
-        let mut plan = Vec::with_capacity(core.len() + search.len());
-        plan.extend(core.iter().cloned());
-        plan.extend(search);
-        Arc::new(plan)
-    };
+    plan.extend(search);
     Planned {
         inputs,
-        core,
+        core_len,
         core_findings,
         routes,
         search_inputs,
         search_findings,
-        plan,
+        plan: Arc::new(plan),
     }
 }
 
@@ -492,9 +485,8 @@ fn alias_site_path(alias: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    /// A one-off build keeps no routes, nor the plan without the search
-    /// files, for a rebuild that will not come; a site kept for rebuilds
-    /// keeps both, and the two plan the same files.
+    /// A one-off build keeps no routes for a rebuild that will not come; a
+    /// site kept for rebuilds keeps them, and the two plan the same files.
     #[test]
     fn only_a_site_kept_for_rebuilds_keeps_its_routes() {
         use crate::site::{Retention, SiteOptions};

@@ -69,8 +69,11 @@ impl<'a> Source<'a> {
 
     /// The entry of this source, if the index takes it in.
     fn entry(&self, config: &Config) -> Option<Arc<Entry>> {
-        indexes(config, self.front)
-            .then(|| Arc::new(Entry::new(&document(self), config.search.excerpt_length)))
+        indexes(config, self.front).then(|| self.make_entry(config))
+    }
+
+    fn make_entry(&self, config: &Config) -> Arc<Entry> {
+        Arc::new(Entry::new(&document(self), config.search.excerpt_length))
     }
 }
 
@@ -158,7 +161,7 @@ pub(super) fn update(model: &Model, cache: &mut SearchCache) -> Arc<Vec<SearchFi
         .map(
             |(source, fingerprint)| match cache.entries.get(source.content_path) {
                 Some((known, entry)) if known == fingerprint => entry.clone(),
-                _ => Arc::new(Entry::new(&document(source), config.search.excerpt_length)),
+                _ => source.make_entry(config),
             },
         )
         .collect();

@@ -1012,12 +1012,8 @@ fn summary_of<'a>(rendered: &'a Rendered, taken: Option<&'a TakenSummary>) -> (&
 }
 
 /// The fields pages and sections share.
-fn common<'a>(
-    config: &Config,
-    shared: &SharedValues<'a>,
-    document: &Document<'a, '_>,
-    obj: Obj,
-) -> Obj {
+fn common<'a>(shared: &SharedValues<'a>, document: &Document<'a, '_>, obj: Obj) -> Obj {
+    let config = shared.config;
     let Document {
         url,
         content_path,
@@ -1129,7 +1125,7 @@ fn page_summary<'m>(
         front: &page.front,
         summary: summary_of(rendered, taken.as_ref()),
     };
-    common(config, shared, &document, obj)
+    common(shared, &document, obj)
         .value(
             "fields",
             shared.json_sharing_empty(&serde_json::Value::Object(fields)),
@@ -1158,7 +1154,7 @@ fn section_summary<'m>(
     };
     let feed = section_has_feed(config, tree, section.id)
         .then(|| Value::from(config.base_url.url(&format!("{}atom.xml", section.url))));
-    common(config, shared, &document, obj)
+    common(shared, &document, obj)
         .flag("is_home", section.parent.is_none())
         .int("page_count", section.pages.len() as i64)
         .int("subsection_count", section.subsections.len() as i64)
