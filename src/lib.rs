@@ -40,4 +40,5 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;
+pub mod text;
 pub mod yaml;

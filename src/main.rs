@@ -30,7 +30,7 @@ struct Cli {
     /// Print only errors
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
-    /// Print more: the time each build phase took
+    /// Print more: the time each build phase took, and how many cores it kept busy
     #[arg(long, short, global = true)]
     verbose: bool,
 }

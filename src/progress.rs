@@ -260,7 +260,7 @@ mod tests {
         progress.finish();
         assert_eq!(
             captured.text(),
-            "[ 1/14] config     12 ms\n[ 4/14] markdown   12 ms\n[14/14] commit     12 ms\n"
+            "[ 1/11] config     12 ms\n[ 4/11] markdown   12 ms\n[11/11] commit     12 ms\n"
         );
     }
 
@@ -276,7 +276,7 @@ mod tests {
         progress.finish();
         assert_eq!(
             captured.text(),
-            "[12/14] render     running…\n[12/14] render     2.00 s\n"
+            "[ 9/11] render     running…\n[ 9/11] render     2.00 s\n"
         );
     }
 
@@ -295,7 +295,7 @@ mod tests {
         progress.finish();
         let text = captured.text();
         assert!(text.contains("\r\x1b[2K  building ["), "{text:?}");
-        assert!(text.contains("] 12/14 render "), "{text:?}");
+        assert!(text.contains("] 9/11 render "), "{text:?}");
         assert!(text.ends_with("\r\x1b[2K"), "the bar is cleared: {text:?}");
         assert!(
             !text.contains('\n'),

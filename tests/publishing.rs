@@ -409,3 +409,37 @@ fn a_script_tag_in_a_title_stays_text_everywhere() {
             .contains("<script>alert(1)")
     );
 }
+
+/// Listing a page's backlinks once searched every earlier entry, so a page
+/// that every page links to took time quadratic in the site's size. Each
+/// linking page must still be listed once, however often it links.
+#[test]
+fn a_page_many_pages_link_to_lists_each_linking_page_once() {
+    let mut site = TestSite::minimal().file("content/hub.md", "---\ntitle: Hub\n---\nThe hub.\n");
+    for name in ["c", "a", "b"] {
+        site = site.file(
+            &format!("content/{name}.md"),
+            &format!(
+                "---\ntitle: Page {}\n---\n[Hub](hub.md), then [home](/), then [hub again](hub.md).\n",
+                name.to_uppercase()
+            ),
+        );
+    }
+    site.build().assert_success();
+    let hub = site.read("public/hub/index.html");
+    let backlinks = &hub[hub.find("Pages that link here").unwrap()..];
+    let backlinks = &backlinks[..backlinks.find("</section>").unwrap()];
+    for name in ["a", "b", "c"] {
+        assert_eq!(
+            backlinks.matches(&format!("/{name}/\"")).count(),
+            1,
+            "{backlinks}"
+        );
+    }
+    let (a, b, c) = (
+        backlinks.find("Page A").unwrap(),
+        backlinks.find("Page B").unwrap(),
+        backlinks.find("Page C").unwrap(),
+    );
+    assert!(a < b && b < c, "by title: {backlinks}");
+}

@@ -810,6 +810,19 @@ pub fn order_key(
     )
 }
 
+/// Each page's place in the site's display order (by [`order_key`]), by
+/// page id: ordering pages by place orders them by that key, without
+/// working it out again for every list a page is in.
+pub fn display_places(pages: &[Page]) -> Vec<u32> {
+    let mut in_order: Vec<usize> = (0..pages.len()).collect();
+    in_order.sort_by_cached_key(|&index| order_key(&pages[index]));
+    let mut places = vec![0u32; pages.len()];
+    for (place, index) in in_order.into_iter().enumerate() {
+        places[index] = place as u32;
+    }
+    places
+}
+
 impl ContentTree {
     /// Fingerprint of every address: what each path inside `content/` is
     /// and where it is published. Links render the same while it is equal.

@@ -23,6 +23,7 @@ use crate::diagnostics::{Code, Diagnostic, LineIndex, Location, body_line_text};
 use crate::html::escape;
 use crate::links::{LinkRecord, Resolution};
 use crate::pack::PackedText;
+use crate::text::collapse_whitespace;
 
 pub use highlight::{CLASS_PREFIX, Highlighter};
 pub use toc::TocEntry;
@@ -55,8 +56,11 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Internal links, to check once the site is built.
     pub links: Vec<LinkRecord>,
-    /// The body as plain text, for search. A site built once empties it as
-    /// soon as its search entry is made, right after its Markdown.
+    /// The body as plain text, for search: each block ends in a line break,
+    /// and spaces are as the Markdown left them (search reads words, and
+    /// collapses the spaces of only the excerpt it shows). A site built once
+    /// empties it as soon as its search entry is made, right after its
+    /// Markdown.
     pub text: String,
     pub word_count: usize,
     /// Whether any code block was highlighted, so pages can skip the stylesheet.
@@ -205,7 +209,8 @@ impl MarkdownRenderer {
         let mut html = String::with_capacity(input.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, stream.into_iter());
         emitter.append_footnotes(&mut html);
-        (out.text, out.word_count) = collapse_and_count_words(&emitter.text);
+        out.word_count = crate::text::count_words(&emitter.text);
+        out.text = std::mem::take(&mut emitter.text);
         out.has_highlighting = emitter.highlighted;
 
         let summary_events = summary_slice(&events);
@@ -220,7 +225,7 @@ impl MarkdownRenderer {
         };
         let summary_stream = summary_emitter.emit(summary_events);
         pulldown_cmark::html::push_html(&mut out.summary, summary_stream.into_iter());
-        out.summary_text = collapse_whitespace(&summary_emitter.text);
+        out.summary_text = collapse_whitespace(&summary_emitter.text, usize::MAX);
 
         // Held until the render (or packed): give back what growing the
         // strings over-reserved.
@@ -362,7 +367,7 @@ fn assign_heading_ids(
 
     let mut headings = Vec::with_capacity(found.len());
     for (index, level, explicit, text, start) in found {
-        let text = collapse_whitespace(&text);
+        let text = collapse_whitespace(&text, usize::MAX);
         let id = match explicit {
             Some(id) => id,
             None => {
@@ -690,54 +695,6 @@ fn anchor_html(heading: &Heading) -> String {
         escape(&heading.id),
         escape(&heading.text)
     )
-}
-
-fn collapse_whitespace(text: &str) -> String {
-    collapse_and_count_words(text).0
-}
-
-/// `text` with each run of whitespace made one space and none at either
-/// end, and how many words that leaves. The same result as joining
-/// `split_whitespace()` with spaces, but words are copied whole and ASCII
-/// is classified a byte at a time: this runs over every page's text.
-fn collapse_and_count_words(text: &str) -> (String, usize) {
-    let mut out = String::with_capacity(text.len());
-    let mut words = 0;
-    let mut word_start = None;
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        let (is_space, width) = match bytes[at] {
-            byte if byte.is_ascii() => (byte.is_ascii_whitespace() || byte == 0x0b, 1),
-            _ => {
-                // `at` only moves by whole characters, so it is on a boundary.
-                let c = text[at..].chars().next().unwrap_or(' ');
-                (c.is_whitespace(), c.len_utf8())
-            }
-        };
-        match (is_space, word_start) {
-            (false, None) => word_start = Some(at),
-            (true, Some(start)) => {
-                push_word(&mut out, &text[start..at]);
-                words += 1;
-                word_start = None;
-            }
-            _ => {}
-        }
-        at += width;
-    }
-    if let Some(start) = word_start {
-        push_word(&mut out, &text[start..]);
-        words += 1;
-    }
-    (out, words)
-}
-
-fn push_word(out: &mut String, word: &str) {
-    if !out.is_empty() {
-        out.push(' ');
-    }
-    out.push_str(word);
 }
 
 #[cfg(test)]

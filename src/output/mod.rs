@@ -15,10 +15,12 @@ use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use crate::diagnostics::{Code, Diagnostic};
 
 pub use path::OutputPath;
+use stamp::Listing;
 pub use stamp::{STAMP, Stamp, inputs_fingerprint};
 
 /// Lists every file signposter wrote, so the next build knows which are its own.
@@ -39,6 +41,9 @@ pub struct OutputDir {
     /// Folders made to hold the staging folder, innermost first; a build
     /// that fails removes them again (if still empty).
     made_parents: Vec<PathBuf>,
+    /// Everything put in the staging folder, so the stamp can fingerprint
+    /// it without reading it all back.
+    listing: Mutex<Listing>,
     committed: bool,
 }
 
@@ -114,6 +119,7 @@ impl OutputDir {
             leftover,
             display,
             made_parents,
+            listing: Mutex::default(),
             committed: false,
         })
     }
@@ -130,17 +136,36 @@ impl OutputDir {
     /// Write a file into the staging folder.
     pub fn write(&self, path: &OutputPath, bytes: &[u8]) -> Result<(), Diagnostic> {
         let full = path.under(&self.staging);
-        self.ensure_parent(&full, path)?;
-        fs::write(&full, bytes).map_err(|e| self.write_error(path, &e))
+        // Its folder is made only when the file cannot be: most files share
+        // a folder that is there already (every search result fragment is
+        // in one), and asking to make it again costs two system calls.
+        let written = match write_file(&full, bytes) {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                self.ensure_parent(&full, path)?;
+                write_file(&full, bytes)
+            }
+            written => written,
+        }
+        .map_err(|e| self.write_error(path, &e))?;
+        self.list(|listing| listing.file(path.clone(), &written));
+        Ok(())
     }
 
     /// Copy a source file into the staging folder.
     pub fn copy(&self, path: &OutputPath, from: &Path) -> Result<(), Diagnostic> {
         let full = path.under(&self.staging);
         self.ensure_parent(&full, path)?;
-        fs::copy(from, &full)
-            .map(|_| ())
-            .map_err(|e| self.write_error(path, &e))
+        let copied = fs::copy(from, &full)
+            .and_then(|_| fs::symlink_metadata(&full))
+            .map_err(|e| self.write_error(path, &e))?;
+        self.list(|listing| listing.file(path.clone(), &copied));
+        Ok(())
+    }
+
+    /// Add to the listing of the staging folder. A listing poisoned by a
+    /// panic elsewhere is still right, since nothing ever half-records.
+    fn list(&self, record: impl FnOnce(&mut Listing)) {
+        record(&mut self.listing.lock().unwrap_or_else(PoisonError::into_inner));
     }
 
     fn ensure_parent(&self, full: &Path, path: &OutputPath) -> Result<(), Diagnostic> {
@@ -177,12 +202,17 @@ impl OutputDir {
             manifest.push_str(path);
             manifest.push('\n');
         }
-        fs::write(self.staging.join(MANIFEST), manifest)
+        let manifest = write_file(&self.staging.join(MANIFEST), manifest.as_bytes())
             .map_err(|e| vec![io_error("cannot write the output manifest", &e)])?;
+        self.list(|listing| listing.file(MANIFEST, &manifest));
         let _ = fs::remove_file(self.staging.join(STAGING_MARKER));
         if let Some(stamp) = stamp {
+            let listing = self
+                .listing
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner);
             stamp
-                .write_into(&self.staging)
+                .write_into(&self.staging, Some(listing))
                 .map_err(|e| vec![io_error("cannot write the build stamp", &e)])?;
         }
 
@@ -232,7 +262,9 @@ impl OutputDir {
                 )]
             })?;
             let relative = relative_slash_path(&self.target, entry.path());
-            if relative == MANIFEST || relative == STAMP || ours.contains(&relative) {
+            // signposter's own bookkeeping is never an editor's file.
+            let bookkeeping = [MANIFEST, STAMP, STAGING_MARKER].contains(&relative.as_str());
+            if bookkeeping || ours.contains(&relative) {
                 continue;
             }
             let file_type = entry.file_type();
@@ -244,6 +276,7 @@ impl OutputDir {
                 if unused && is_empty_dir(entry.path()) {
                     fs::create_dir_all(self.staging.join(&relative))
                         .map_err(|e| vec![io_error("cannot keep a folder from the output", &e)])?;
+                    self.list(|listing| listing.folder(relative.as_str()));
                     kept += 1;
                 }
                 continue;
@@ -269,12 +302,15 @@ impl OutputDir {
                 fs::hard_link(entry.path(), &destination)
                     .or_else(|_| fs::copy(entry.path(), &destination).map(|_| ()))
             };
-            kept_ok.map_err(|e| {
-                vec![io_error(
-                    &format!("cannot keep {relative} from the output folder"),
-                    &e,
-                )]
-            })?;
+            let kept_as = kept_ok
+                .and_then(|()| fs::symlink_metadata(&destination))
+                .map_err(|e| {
+                    vec![io_error(
+                        &format!("cannot keep {relative} from the output folder"),
+                        &e,
+                    )]
+                })?;
+            self.list(|listing| listing.file(relative.as_str(), &kept_as));
             kept += 1;
         }
         if conflicts.is_empty() {
@@ -300,6 +336,14 @@ impl Drop for OutputDir {
             remove_empty_folders(&self.made_parents);
         }
     }
+}
+
+/// Write `bytes` to a new file at `path`, and what the file was left as,
+/// read from the open file, which costs no second path lookup.
+fn write_file(path: &Path, bytes: &[u8]) -> io::Result<fs::Metadata> {
+    let mut file = fs::File::create(path)?;
+    io::Write::write_all(&mut file, bytes)?;
+    file.metadata()
 }
 
 /// Remove folders this build made, keeping any that something else has put

@@ -60,6 +60,13 @@ impl OutputPath {
     }
 }
 
+/// The path's text, shared rather than copied.
+impl From<OutputPath> for Arc<str> {
+    fn from(path: OutputPath) -> Arc<str> {
+        path.0
+    }
+}
+
 /// Lets maps keyed by output path be looked up with a plain `&str`.
 impl Borrow<str> for OutputPath {
     fn borrow(&self) -> &str {

@@ -8,10 +8,12 @@
 //! a different binary. The stamp is tied to the exact binary that wrote it,
 //! which is also what makes storing in-process fingerprints in it safe.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::hash::Hash;
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
@@ -28,7 +30,8 @@ const HEADER: &str =
 pub struct Stamp {
     /// Fingerprint of every input, from [`inputs_fingerprint`].
     pub inputs: u64,
-    /// Fingerprint of the output folder, from [`folder_fingerprint`].
+    /// Fingerprint of the output folder: [`folder_fingerprint`], or the
+    /// same from a [`Listing`] of what the build put there.
     pub outputs: u64,
     pub pages: usize,
     pub sections: usize,
@@ -58,10 +61,13 @@ impl Stamp {
         })
     }
 
-    /// Write the stamp into `folder`, fingerprinting the folder first: call
-    /// it once everything else is in place.
-    pub fn write_into(mut self, folder: &Path) -> io::Result<()> {
-        self.outputs = folder_fingerprint(folder)
+    /// Write the stamp into `folder`, fingerprinting the folder first from
+    /// `listing`, what was put in it, or else by walking it: call it once
+    /// everything else is in place.
+    pub fn write_into(mut self, folder: &Path, listing: Option<&Listing>) -> io::Result<()> {
+        self.outputs = listing
+            .and_then(Listing::fingerprint)
+            .or_else(|| folder_fingerprint(folder))
             .ok_or_else(|| io::Error::other("the output folder could not be read back"))?;
         let text = format!(
             "{HEADER}\ninputs {:x}\noutputs {:x}\npages {:x}\nsections {:x}\n{}",
@@ -133,14 +139,119 @@ pub fn folder_fingerprint(folder: &Path) -> Option<u64> {
         if relative.as_os_str() == STAMP {
             Seen::Skip
         } else if metadata.is_dir() {
-            Seen::Entry(crate::fingerprint::of(relative))
+            Seen::Entry(output_folder(relative))
         } else {
-            Seen::Entry(crate::fingerprint::of((
-                relative,
-                file_identity(metadata, false),
-            )))
+            Seen::Entry(output_file(relative, &file_identity(metadata, false)))
         }
     })
+}
+
+/// How a file of the output folder counts in its fingerprint, whether a
+/// walk or a [`Listing`] saw it.
+fn output_file(relative: &Path, identity: &FileIdentity) -> u64 {
+    crate::fingerprint::of((relative, identity))
+}
+
+/// How a folder of the output folder counts, before what it holds.
+fn output_folder(relative: &Path) -> u64 {
+    crate::fingerprint::of(relative)
+}
+
+/// An entry of a folder with what it holds.
+fn with_contents(own: u64, inside: u64) -> u64 {
+    crate::fingerprint::of((own, inside))
+}
+
+/// What was put in a folder, recorded as it was written: the same
+/// fingerprint as [`folder_fingerprint`] of that folder, without reading
+/// back tens of thousands of files. It must hold everything in the folder
+/// but the stamp, each file as it was left. Should it ever differ from a
+/// walk (a file system that renames what it stores, say), the next build
+/// just finds the stamp out of date and builds.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Each file's path relative to the folder, with `/`, its size and its
+    /// modification time: all a walk tells of a file it did not create.
+    files: Vec<(Arc<str>, u64, Option<SystemTime>)>,
+    /// Folders that may hold nothing; the rest are known from their files.
+    folders: Vec<Arc<str>>,
+}
+
+impl Listing {
+    /// Record a file at `path` as `metadata` describes it. Recording a path
+    /// again replaces what it was.
+    pub fn file(&mut self, path: impl Into<Arc<str>>, metadata: &fs::Metadata) {
+        self.files
+            .push((path.into(), metadata.len(), metadata.modified().ok()));
+    }
+
+    /// Record a folder at `path`.
+    pub fn folder(&mut self, path: impl Into<Arc<str>>) {
+        self.folders.push(path.into());
+    }
+
+    /// The fingerprint a walk of the folder would give; `None` for a tree
+    /// as deep as the walk's parallel depth, where the walk folds a folder
+    /// differently (as one sequence, even an empty one, with no count). The
+    /// cut-off is counted on every path, a file's too, which is cautious by
+    /// one level: such trees are rare, and the walk then does the work.
+    pub fn fingerprint(&self) -> Option<u64> {
+        #[derive(Default)]
+        struct Folder<'a>(BTreeMap<&'a str, Node<'a>>);
+        enum Node<'a> {
+            File(FileIdentity),
+            Folder(Folder<'a>),
+        }
+        impl<'a> Folder<'a> {
+            /// The folder at `names` under this one, made as needed.
+            fn folder(&mut self, names: impl Iterator<Item = &'a str>) -> Option<&mut Folder<'a>> {
+                let mut folder = self;
+                for name in names {
+                    let node = (folder.0)
+                        .entry(name)
+                        .or_insert_with(|| Node::Folder(Folder::default()));
+                    folder = match node {
+                        Node::Folder(inner) => inner,
+                        Node::File(_) => return None,
+                    };
+                }
+                Some(folder)
+            }
+
+            /// As [`Walk::folder`] folds the folder at `relative`: by name,
+            /// which is the order of the names' bytes, as the walk sorts them.
+            fn fold(&self, relative: &Path) -> u64 {
+                Fingerprint::new()
+                    .with_all(self.0.iter().map(|(name, node)| {
+                        let relative = relative.join(name);
+                        match node {
+                            Node::File(identity) => output_file(&relative, identity),
+                            Node::Folder(folder) => {
+                                with_contents(output_folder(&relative), folder.fold(&relative))
+                            }
+                        }
+                    }))
+                    .finish()
+            }
+        }
+        let mut paths = (self.folders.iter()).chain(self.files.iter().map(|(path, ..)| path));
+        if paths.any(|p| p.split('/').count() >= PARALLEL_DEPTH) {
+            return None;
+        }
+        let mut top = Folder::default();
+        for folder in &self.folders {
+            top.folder(folder.split('/'))?;
+        }
+        for (path, size, modified) in &self.files {
+            let (parent, name) = path.rsplit_once('/').unwrap_or(("", path));
+            let folder = top.folder(parent.split('/').filter(|n| !n.is_empty()))?;
+            let identity = (false, *size, *modified, None);
+            if let Some(Node::Folder(_)) = folder.0.insert(name, Node::File(identity)) {
+                return None;
+            }
+        }
+        Some(top.fold(Path::new("")))
+    }
 }
 
 /// How a walk sees one entry, from its path relative to the folder walked
@@ -224,7 +335,7 @@ impl Walk<'_, '_> {
                     ancestors.push(identity);
                 }
                 let inside = self.folder(&path, &relative, &ancestors)?;
-                Some(Some(crate::fingerprint::of((own, inside))))
+                Some(Some(with_contents(own, inside)))
             })
             .collect::<Option<_>>()?;
         Some(
@@ -283,9 +394,18 @@ fn binary_identity() -> Option<(u64, Option<SystemTime>)> {
     Some((metadata.len(), metadata.modified().ok()))
 }
 
+/// What [`file_identity`] tells of a file: whether it is a folder, its size,
+/// its modification time and, if asked for, its status change and inode.
+type FileIdentity = (bool, u64, Option<SystemTime>, Option<StatusChange>);
+
+#[cfg(unix)]
+type StatusChange = (i64, i64, u64);
+#[cfg(not(unix))]
+type StatusChange = ();
+
 /// What changes when a file's contents do. Editors and version control set
 /// the modification time; the status-change time cannot be set back by hand.
-fn file_identity(metadata: &fs::Metadata, with_status_change: bool) -> impl Hash {
+fn file_identity(metadata: &fs::Metadata, with_status_change: bool) -> FileIdentity {
     #[cfg(unix)]
     let changed = {
         use std::os::unix::fs::MetadataExt;
@@ -459,7 +579,7 @@ mod tests {
             sections: 1,
             warnings: "warning: one\nwarning: two\n".into(),
         };
-        stamp.clone().write_into(out.path()).unwrap();
+        stamp.clone().write_into(out.path(), None).unwrap();
         let read = Stamp::read(out.path()).unwrap();
         assert_eq!((read.inputs, read.pages, read.sections), (7, 3, 1));
         assert_eq!(read.warnings, stamp.warnings);
@@ -468,6 +588,61 @@ mod tests {
 
         fs::write(out.path().join("a/index.html"), "edited by hand").unwrap();
         assert!(!read.still_matches(out.path(), 7), "an output was changed");
+    }
+
+    #[test]
+    fn a_listing_of_what_was_written_fingerprints_as_a_walk_of_the_folder() {
+        let out = tempfile::tempdir().unwrap();
+        let mut listing = Listing::default();
+        // Names that sort one way as whole paths and another within their
+        // folder ("a-b" before "a/x" as paths; "a" before "a-b" as names).
+        let files = [
+            "a/x/index.html",
+            "a-b",
+            "a/index.html",
+            "search/pages/10.json",
+            "search/pages/9.json",
+            "Zeta.txt",
+            "ä.html",
+        ];
+        for path in files {
+            let full = out.path().join(path);
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            let mut file = fs::File::create(&full).unwrap();
+            std::io::Write::write_all(&mut file, path.as_bytes()).unwrap();
+            listing.file(path, &file.metadata().unwrap());
+        }
+        fs::create_dir_all(out.path().join("kept/empty")).unwrap();
+        listing.folder("kept/empty");
+        // A folder listed on its own that also holds a listed file.
+        listing.folder("a");
+        #[cfg(unix)]
+        {
+            let link = out.path().join("a/link");
+            std::os::unix::fs::symlink("index.html", &link).unwrap();
+            listing.file("a/link", &fs::symlink_metadata(&link).unwrap());
+        }
+        let walked = folder_fingerprint(out.path()).unwrap();
+        assert_eq!(listing.fingerprint(), Some(walked));
+
+        // A listing that misses a folder's contents does not match.
+        let mut short = Listing::default();
+        for path in &files[1..] {
+            short.file(*path, &fs::metadata(out.path().join(path)).unwrap());
+        }
+        short.folder("kept/empty");
+        short.folder("a");
+        assert_ne!(short.fingerprint(), Some(walked));
+    }
+
+    #[test]
+    fn a_listing_deeper_than_a_parallel_walk_is_left_to_the_walk() {
+        let out = tempfile::tempdir().unwrap();
+        let path = vec!["d"; PARALLEL_DEPTH].join("/");
+        fs::create_dir_all(out.path().join(&path)).unwrap();
+        let mut listing = Listing::default();
+        listing.folder(path.as_str());
+        assert_eq!(listing.fingerprint(), None);
     }
 
     #[test]

@@ -141,3 +141,73 @@ fn a_stale_staging_folder_is_cleaned_and_a_live_one_is_respected() {
     let err = OutputDir::open(dir.path(), Path::new("public"), false).unwrap_err();
     assert!(err.message.contains("another signposter build"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_build_stamp_made_from_what_was_written_matches_a_walk_of_the_output() {
+    let dir = site();
+    let copied = dir.path().join("style.css");
+    fs::write(&copied, "body {}").unwrap();
+    let stamped_build = |files: &[(&str, &str)]| {
+        let out = OutputDir::open(dir.path(), Path::new("public"), false).unwrap();
+        let mut written = Vec::new();
+        for (path, text) in files {
+            out.write(&p(path), text.as_bytes()).unwrap();
+            written.push(p(path));
+        }
+        out.copy(&p("assets/style.css"), &copied).unwrap();
+        written.push(p("assets/style.css"));
+        let stamp = Stamp {
+            inputs: 1,
+            outputs: 0,
+            pages: files.len(),
+            sections: 1,
+            warnings: String::new(),
+        };
+        out.commit(&written, Some(stamp)).unwrap()
+    };
+    let pages = [
+        ("index.html", "home"),
+        ("a/index.html", "a"),
+        ("a-b/index.html", "a-b"),
+        ("search/pages/1.json", "{}"),
+        ("search/pages/10.json", "{}"),
+    ];
+    stamped_build(&pages);
+    let public = dir.path().join("public");
+    let stamp = Stamp::read(&public).unwrap();
+    assert!(stamp.still_matches(&public, 1));
+
+    // The editor's own files, folders and links are carried over and
+    // counted as a walk would count them.
+    fs::write(public.join("CNAME"), "example.org").unwrap();
+    fs::create_dir_all(public.join("a/notes/empty")).unwrap();
+    fs::write(public.join("a/notes/mine.txt"), "editor's").unwrap();
+    std::os::unix::fs::symlink("a/index.html", public.join("shortcut")).unwrap();
+    let report = stamped_build(&pages);
+    assert_eq!(report.kept, 4);
+    let stamp = Stamp::read(&public).unwrap();
+    assert!(stamp.still_matches(&public, 1));
+    fs::write(public.join("a/notes/mine.txt"), "edited").unwrap();
+    assert!(!stamp.still_matches(&public, 1));
+}
+
+#[test]
+fn a_build_stamp_of_a_tree_deeper_than_a_listing_folds_comes_from_a_walk() {
+    let dir = site();
+    let deep = format!("{}/index.html", vec!["d"; 40].join("/"));
+    let out = OutputDir::open(dir.path(), Path::new("public"), false).unwrap();
+    out.write(&p(&deep), b"deep").unwrap();
+    out.write(&p("index.html"), b"home").unwrap();
+    let stamp = Stamp {
+        inputs: 1,
+        outputs: 0,
+        pages: 2,
+        sections: 1,
+        warnings: String::new(),
+    };
+    out.commit(&[p(&deep), p("index.html")], Some(stamp))
+        .unwrap();
+    let public = dir.path().join("public");
+    assert!(Stamp::read(&public).unwrap().still_matches(&public, 1));
+}

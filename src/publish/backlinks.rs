@@ -49,7 +49,10 @@ impl Backlinks {
                     continue;
                 }
                 let entry = by_target.entry(target).or_default();
-                if !entry.contains(&source) {
+                // A source's links all come before the next source's, so it
+                // is already listed only if it was listed last. Searching the
+                // whole list made a page that every page links to quadratic.
+                if entry.last() != Some(&source) {
                     entry.push(source);
                 }
             }

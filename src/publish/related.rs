@@ -1,13 +1,14 @@
 //! Related pages: for each page, the pages sharing the most terms with it.
 //!
-//! Scores add up in a dense array per page, so the cost is the total length
-//! of the term lists a page touches. Very common terms contribute only the
-//! pages nearest in their list, which bounds the work on large sites.
+//! Scores add up in a dense array per page, indexed by display order, so the
+//! cost is the total length of the term lists a page touches, read from a
+//! few stretches of the array. Very common terms contribute only the pages
+//! nearest in their list, which bounds the work on large sites.
 
 use rayon::prelude::*;
 
 use crate::config::RelatedConfig;
-use crate::content::{ContentTree, PageId, order_key};
+use crate::content::{ContentTree, PageId, display_places};
 
 use super::Taxonomies;
 
@@ -23,9 +24,18 @@ pub fn related_pages(
     if config.count == 0 || tree.pages.is_empty() {
         return vec![Vec::new(); tree.pages.len()];
     }
-    // Each page's terms as (term list, position of the page in it, weight).
-    let mut memberships: Vec<Vec<(&[PageId], usize, f32)>> = vec![Vec::new(); tree.pages.len()];
+    // Pages are counted by their place in display order, not by id: a term
+    // lists its pages in that order, so the window a page reads of each of
+    // its terms falls in one stretch of the score array instead of all over
+    // it, which on a large site is the difference between cache hits and
+    // misses. Ties also go by place: the page that comes first wins.
+    let places = display_places(&tree.pages);
+    let mut at_place = vec![PageId(0); tree.pages.len()];
+    for (page, &place) in tree.pages.iter().zip(&places) {
+        at_place[place as usize] = page.id;
+    }
     let total = tree.pages.len() as f32;
+    let mut lists: Vec<(Vec<u32>, f32)> = Vec::new();
     for taxonomy in &taxonomies.list {
         if !config.taxonomies.is_empty() && !config.taxonomies.contains(&taxonomy.name) {
             continue;
@@ -33,29 +43,29 @@ pub fn related_pages(
         for term in &taxonomy.terms {
             // Rarer shared terms say more about two pages; they break ties.
             let weight = (total / term.pages.len() as f32).ln() + 1.0;
-            for (position, id) in term.pages.iter().enumerate() {
-                memberships[id.0 as usize].push((term.pages.as_slice(), position, weight));
-            }
+            let term_places = term.pages.iter().map(|id| places[id.0 as usize]);
+            lists.push((term_places.collect(), weight));
         }
     }
-    // Ties go to the page that comes first in display order; rank it once.
-    let mut order: Vec<usize> = (0..tree.pages.len()).collect();
-    order.sort_by_cached_key(|i| order_key(&tree.pages[*i]));
-    let mut rank = vec![0u32; tree.pages.len()];
-    for (position, index) in order.into_iter().enumerate() {
-        rank[index] = position as u32;
+    // Each page's terms as (term list, position of the page in it, weight).
+    let mut memberships: Vec<Vec<(&[u32], usize, f32)>> = vec![Vec::new(); tree.pages.len()];
+    for (list, weight) in &lists {
+        for (position, &place) in list.iter().enumerate() {
+            memberships[place as usize].push((list.as_slice(), position, *weight));
+        }
     }
-    (0..tree.pages.len())
+    let mut related: Vec<Vec<PageId>> = vec![Vec::new(); tree.pages.len()];
+    let by_place: Vec<Vec<PageId>> = (0..tree.pages.len())
         .into_par_iter()
         .map_init(
             || (vec![(0u16, 0f32); tree.pages.len()], Vec::<usize>::new()),
-            |(scores, touched), index| {
-                for &(pages, position, weight) in &memberships[index] {
+            |(scores, touched), own| {
+                for &(list, position, weight) in &memberships[own] {
                     let start = position.saturating_sub(TERM_WINDOW / 2);
-                    let end = (start + TERM_WINDOW).min(pages.len());
-                    for other in &pages[start..end] {
-                        let other = other.0 as usize;
-                        if other == index {
+                    let end = (start + TERM_WINDOW).min(list.len());
+                    for &other in &list[start..end] {
+                        let other = other as usize;
+                        if other == own {
                             continue;
                         }
                         let score = &mut scores[other];
@@ -69,7 +79,7 @@ pub fn related_pages(
                 // One pass keeps the best few; most candidates fail the first comparison.
                 let mut best: Vec<(u128, usize)> = Vec::with_capacity(config.count + 1);
                 for &other in touched.iter() {
-                    let key = ranking_key(scores[other], rank[other]);
+                    let key = ranking_key(scores[other], other as u32);
                     if best.len() == config.count
                         && best.last().is_some_and(|(worst, _)| key <= *worst)
                     {
@@ -79,23 +89,26 @@ pub fn related_pages(
                     best.insert(at, (key, other));
                     best.truncate(config.count);
                 }
-                let ranked: Vec<PageId> = best.into_iter().map(|(_, i)| PageId(i as u32)).collect();
                 for other in touched.drain(..) {
                     scores[other] = (0, 0.0);
                 }
-                ranked
+                best.into_iter().map(|(_, other)| at_place[other]).collect()
             },
         )
-        .collect()
+        .collect();
+    for (place, ranked) in by_place.into_iter().enumerate() {
+        related[at_place[place].0 as usize] = ranked;
+    }
+    related
 }
 
 /// Orders candidates by shared terms, then rarity, then display order, as one
 /// number: larger is better. The weight is never negative, so its bits sort
 /// as the number does.
-fn ranking_key((shared, weight): (u16, f32), rank: u32) -> u128 {
+fn ranking_key((shared, weight): (u16, f32), place: u32) -> u128 {
     (u128::from(shared) << 64)
         | (u128::from(weight.max(0.0).to_bits()) << 32)
-        | u128::from(u32::MAX - rank)
+        | u128::from(u32::MAX - place)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
-use crate::content::{ContentTree, PageId, order_key, slugify};
+use crate::content::{ContentTree, PageId, display_places, slugify};
 use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// One term, such as "Supervision", and its pages in display order.
@@ -55,6 +55,8 @@ impl Taxonomies {
     pub fn build(config: &Config, tree: &ContentTree) -> (Taxonomies, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut list = Vec::new();
+        // Every term lists its pages in the site's order.
+        let places = display_places(&tree.pages);
         for taxonomy in &config.taxonomies {
             let mut by_slug: HashMap<String, Gathered> = HashMap::new();
             for page in &tree.pages {
@@ -89,7 +91,7 @@ impl Taxonomies {
                         &pages,
                     ));
                 }
-                pages.sort_by_cached_key(|id| order_key(tree.page(*id)));
+                pages.sort_unstable_by_key(|id| places[id.0 as usize]);
                 terms.push(Term { name, slug, pages });
             }
             terms.sort_by(|a, b| {

@@ -100,17 +100,23 @@ impl Entry {
     }
 }
 
-/// The start of `text`, cut at a word boundary near `length` bytes.
+/// The start of `text` with each run of whitespace made one space, cut at
+/// a word boundary near `length` bytes. Only the words the excerpt needs
+/// are collapsed: bodies keep their line breaks, and most are far longer.
 fn excerpt(text: &str, length: usize) -> String {
-    if text.len() <= length {
-        return text.to_string();
+    let mut collapsed = crate::text::collapse_whitespace(text, length);
+    // No longer than `length` means every word fitted.
+    if collapsed.len() <= length {
+        return collapsed;
     }
     let mut end = length;
-    while !text.is_char_boundary(end) {
+    while !collapsed.is_char_boundary(end) {
         end -= 1;
     }
-    let cut = text[..end].rfind(' ').unwrap_or(end);
-    format!("{}…", &text[..cut])
+    let cut = collapsed[..end].rfind(' ').unwrap_or(end);
+    collapsed.truncate(cut);
+    collapsed.push('…');
+    collapsed
 }
 
 /// One file of the index.

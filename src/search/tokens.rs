@@ -71,6 +71,12 @@ struct Stems {
     terms: Vec<Arc<str>>,
     numbers: FastMap<Arc<str>, u32>,
     lowercase: String,
+    /// Where each term number's value is in the document being folded, if
+    /// it was met in that document: a slot per term, marked with the
+    /// document's number, so nothing needs clearing between documents and,
+    /// once a word's term is known, counting it costs no hashing.
+    seen: Vec<(u32, u32)>,
+    document: u32,
 }
 
 /// Checked before each document, so a site's vocabulary cannot grow the
@@ -86,6 +92,8 @@ impl Stems {
             terms: Vec::new(),
             numbers: FastMap::default(),
             lowercase: String::new(),
+            seen: Vec::new(),
+            document: 0,
         }
     }
 
@@ -96,6 +104,7 @@ impl Stems {
             self.known.clear();
             self.terms.clear();
             self.numbers.clear();
+            self.seen.clear();
         }
     }
 
@@ -174,19 +183,27 @@ impl Stems {
         fields: &[(&str, F)],
         mut fold: impl FnMut(&mut V, F),
     ) -> Vec<(Arc<str>, V)> {
-        // Where each term number's value is in `found`.
-        let mut position: FastMap<u32, u32> = FastMap::default();
+        // Numbered from 1, so a fresh slot (0, 0) is never this document's.
+        self.document = self.document.wrapping_add(1).max(1);
+        if self.document == 1 {
+            self.seen.clear();
+        }
+        let document = self.document;
         let mut found: Vec<(u32, V)> = Vec::new();
         for &(text, field) in fields {
             for word in raw_words(text) {
                 let Some(number) = self.term(word) else {
                     continue;
                 };
-                let at = *position.entry(number).or_insert_with(|| {
+                if self.seen.len() <= number as usize {
+                    self.seen.resize(self.terms.len(), (0, 0));
+                }
+                let slot = &mut self.seen[number as usize];
+                if slot.0 != document {
+                    *slot = (document, found.len() as u32);
                     found.push((number, V::default()));
-                    (found.len() - 1) as u32
-                });
-                fold(&mut found[at as usize].1, field);
+                }
+                fold(&mut found[slot.1 as usize].1, field);
             }
         }
         found
@@ -255,37 +272,60 @@ mod tests {
     #[test]
     fn a_full_memo_is_forgotten_between_documents_without_mixing_up_terms() {
         let mut stems = Stems::new();
-        let count = |stems: &mut Stems, text: &str| -> Vec<(String, u32)> {
-            stems.bound(3);
-            let folded = stems.fold_terms(&[(text, ())], |n: &mut u32, ()| *n += 1);
-            folded
-                .into_iter()
-                .map(|(t, n)| (t.to_string(), n))
-                .collect()
-        };
-        let first = count(&mut stems, "groups meet; supervision groups help peers");
+        stems.bound(3);
         assert_eq!(
-            first,
-            [
+            counts(&mut stems, "groups meet; supervision groups help peers"),
+            pairs(&[
                 ("group", 2),
                 ("meet", 1),
                 ("supervis", 1),
                 ("help", 1),
                 ("peer", 1)
-            ]
-            .map(|(t, n)| (t.to_string(), n))
+            ])
         );
         assert!(stems.known.len() > 3, "one document is remembered whole");
-        let second = count(&mut stems, "peers supervise peers");
+        stems.bound(3);
         assert_eq!(
-            second,
-            [("peer", 2), ("supervis", 1)].map(|(t, n)| (t.to_string(), n))
+            counts(&mut stems, "peers supervise peers"),
+            pairs(&[("peer", 2), ("supervis", 1)])
         );
         assert_eq!(
             stems.terms.len(),
             2,
             "the memo was cleared before the second document"
         );
+    }
+
+    #[test]
+    fn terms_are_counted_afresh_in_each_document_even_when_the_numbering_wraps() {
+        let mut stems = Stems::new();
+        assert_eq!(
+            counts(&mut stems, "meet groups of peers"),
+            pairs(&[("meet", 1), ("group", 1), ("peer", 1)])
+        );
+        // The first document was number 1; the next wraps round to it.
+        stems.document = u32::MAX;
+        assert_eq!(
+            counts(&mut stems, "peers meet peers"),
+            pairs(&[("peer", 2), ("meet", 1)])
+        );
+        assert_eq!(
+            counts(&mut stems, "groups meet"),
+            pairs(&[("group", 1), ("meet", 1)])
+        );
+    }
+
+    /// Each term of `text` with how often it occurs, in first-met order.
+    fn counts(stems: &mut Stems, text: &str) -> Vec<(String, u32)> {
+        let folded = stems.fold_terms(&[(text, ())], |n: &mut u32, ()| *n += 1);
+        folded
+            .into_iter()
+            .map(|(t, n)| (t.to_string(), n))
+            .collect()
+    }
+
+    fn pairs(expected: &[(&str, u32)]) -> Vec<(String, u32)> {
+        expected.iter().map(|(t, n)| (t.to_string(), *n)).collect()
     }
 
     #[test]

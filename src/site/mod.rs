@@ -107,12 +107,18 @@ pub enum Retention {
     /// and each rendered body's `resolutions` and `text` are empty (search
     /// entries are made beside the Markdown), and each page's `html` is
     /// packed; from the values phase on, each `summary` and `summary_text`
-    /// is empty (the values hold them). No cache that holds content for a
-    /// rebuild is kept (parsed files, Markdown, search, routes). A
+    /// is empty (the values hold them). No cache for a rebuild is kept
+    /// (parsed files, Markdown, taxonomies, related pages, backlinks,
+    /// search, the template lookup, routes), and the taxonomies, related
+    /// pages, backlinks and lookup are not even fingerprinted. A
     /// render empties each page's `html` as it writes the page, so such a
     /// site renders once per load or [`Site::update`].
     BuildOnce,
 }
+
+/// A derived structure, with the fingerprint of what it was made from (see
+/// [`reuse_or_build`]).
+type Cached<T> = Option<(u64, T)>;
 
 /// Results kept from one rebuild to the next.
 #[derive(Default)]
@@ -123,12 +129,11 @@ struct Caches {
     markdown: FastMap<String, CachedMarkdown>,
     /// The address fingerprint the cached Markdown was rendered against.
     addresses: u64,
-    /// Each derived structure with the fingerprint of what it was made from.
-    taxonomies: Option<(u64, Arc<Taxonomies>, Vec<Diagnostic>)>,
-    related: Option<(u64, Arc<Vec<Vec<PageId>>>)>,
-    backlinks: Option<(u64, Arc<Backlinks>)>,
+    taxonomies: Cached<(Arc<Taxonomies>, Vec<Diagnostic>)>,
+    related: Cached<Arc<Vec<Vec<PageId>>>>,
+    backlinks: Cached<Arc<Backlinks>>,
     plan: Option<plan::Planned>,
-    lookup: Option<(u64, Arc<crate::templates::Lookup>)>,
+    lookup: Cached<Arc<crate::templates::Lookup>>,
     search: search::SearchCache,
     /// The outputs of the last committed render.
     published: render::Published,
@@ -428,62 +433,31 @@ impl Site {
             diagnostics.extend(rendered.diagnostics.iter().cloned());
         }
 
-        let phase = self.timings.start("taxonomies");
-        let inputs = Taxonomies::inputs(config, &tree);
-        let (taxonomies, found) = match self.caches.taxonomies.take() {
-            Some((fingerprint, taxonomies, found)) if fingerprint == inputs => (taxonomies, found),
-            _ => {
-                let (taxonomies, found) = Taxonomies::build(config, &tree);
-                (Arc::new(taxonomies), found)
-            }
-        };
-        self.caches.taxonomies = Some((inputs, taxonomies.clone(), found.clone()));
-        diagnostics.extend(found);
-        self.timings.finish(phase);
-        let phase = self.timings.start("related");
-        let inputs = taxonomies.fingerprint(&tree, &config.related);
-        let related = match self.caches.related.take() {
-            Some((fingerprint, related)) if fingerprint == inputs => related,
-            _ => Arc::new(related_pages(&tree, &taxonomies, &config.related)),
-        };
-        self.caches.related = Some((inputs, related.clone()));
-        self.timings.finish(phase);
-        let phase = self.timings.start("backlinks");
-        let inputs = Backlinks::inputs(&tree, &pages_md, &sections_md);
-        let backlinks = match self.caches.backlinks.take() {
-            Some((fingerprint, backlinks)) if fingerprint == inputs => backlinks,
-            _ => Arc::new(Backlinks::build(&tree, &pages_md, &sections_md)),
-        };
-        self.caches.backlinks = Some((inputs, backlinks.clone()));
+        self.model.tree = tree;
+        self.model.pages_md = pages_md;
+        self.model.sections_md = sections_md;
+        let phase = self.timings.start("indexes");
+        let indexes = Indexes::build(&self.model, &mut self.caches, !once, search_entries);
+        diagnostics.extend(indexes.taxonomy_findings);
+        self.model.taxonomies = indexes.taxonomies;
+        self.model.related = indexes.related;
+        self.model.backlinks = indexes.backlinks;
+        self.search_files = indexes.search_files;
         self.timings.finish(phase);
 
         let previous = std::mem::replace(&mut self.values, Values::empty());
-        let model = &mut self.model;
-        model.tree = tree;
-        model.pages_md = pages_md;
-        model.sections_md = sections_md;
-        model.taxonomies = taxonomies;
-        model.related = related;
-        model.backlinks = backlinks;
-        let phase = self.timings.start("search");
-        self.search_files = match search_entries {
-            Some(entries) => search::index_once(&self.model.config, entries),
-            None => search::update(&self.model, &mut self.caches.search),
-        };
-        self.timings.finish(phase);
-
         let phase = self.timings.start("values");
         // A one-off build's values take each summary from its render and
         // free it once copied; nothing reads the renders' summaries after.
         let taken = once.then(|| values::TakenSummaries::take_from(&mut self.model));
         self.values = Values::build(&self.model, Some(previous), taken);
         // Most edits change no page's summary, so the lookup stays as it was.
-        let inputs = self.values.lookup_inputs(&self.model);
-        let lookup = match self.caches.lookup.take() {
-            Some((fingerprint, lookup)) if fingerprint == inputs => lookup,
-            _ => Arc::new(self.values.lookup(&self.model)),
-        };
-        self.caches.lookup = Some((inputs, lookup.clone()));
+        let lookup = reuse_or_build(
+            &mut self.caches.lookup,
+            !once,
+            || self.values.lookup_inputs(&self.model),
+            || Arc::new(self.values.lookup(&self.model)),
+        );
         self.templates.install(lookup, self.values.site.clone());
         self.timings.finish(phase);
 
@@ -568,6 +542,111 @@ fn output_dir(config: &Config, requested: Option<&Path>) -> PathBuf {
         .map(Path::to_path_buf)
         .or_else(|| config.output_dir.clone())
         .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTPUT_DIR))
+}
+
+/// What is made from the content and its bodies for the pages to show:
+/// taxonomies, related pages, backlinks, and the search index's files.
+struct Indexes {
+    taxonomies: Arc<Taxonomies>,
+    taxonomy_findings: Vec<Diagnostic>,
+    related: Arc<Vec<Vec<PageId>>>,
+    backlinks: Arc<Backlinks>,
+    search_files: Arc<Vec<crate::search::SearchFile>>,
+}
+
+impl Indexes {
+    /// Build (or, when `keep`ing them for rebuilds, reuse) every index of
+    /// `model`. Only related pages need another (the taxonomies), so they
+    /// are made side by side: backlinks, taxonomies and most of the search
+    /// index are one thread's work each, which alone would leave a core idle.
+    /// A site built once brings its search `entries`, made with its bodies.
+    /// `model`'s own taxonomies, related pages and backlinks are still the
+    /// last refresh's here: nothing made here may read them.
+    fn build(
+        model: &Model,
+        caches: &mut Caches,
+        keep: bool,
+        entries: Option<Vec<Option<Arc<Entry>>>>,
+    ) -> Indexes {
+        let Model {
+            config,
+            tree,
+            pages_md,
+            sections_md,
+            ..
+        } = model;
+        let Caches {
+            taxonomies: taxonomies_cache,
+            related: related_cache,
+            backlinks: backlinks_cache,
+            search: search_cache,
+            ..
+        } = caches;
+        let taxonomies_and_related = || {
+            let (taxonomies, findings) = reuse_or_build(
+                taxonomies_cache,
+                keep,
+                || Taxonomies::inputs(config, tree),
+                || {
+                    let (taxonomies, findings) = Taxonomies::build(config, tree);
+                    (Arc::new(taxonomies), findings)
+                },
+            );
+            let related = reuse_or_build(
+                related_cache,
+                keep,
+                || taxonomies.fingerprint(tree, &config.related),
+                || Arc::new(related_pages(tree, &taxonomies, &config.related)),
+            );
+            (taxonomies, findings, related)
+        };
+        let backlinks = || {
+            reuse_or_build(
+                backlinks_cache,
+                keep,
+                || Backlinks::inputs(tree, pages_md, sections_md),
+                || Arc::new(Backlinks::build(tree, pages_md, sections_md)),
+            )
+        };
+        let search_files = || match entries {
+            Some(entries) => search::index_once(config, entries),
+            None => search::update(model, search_cache),
+        };
+        let ((taxonomies, taxonomy_findings, related), (backlinks, search_files)) =
+            rayon::join(taxonomies_and_related, || {
+                rayon::join(backlinks, search_files)
+            });
+        Indexes {
+            taxonomies,
+            taxonomy_findings,
+            related,
+            backlinks,
+            search_files,
+        }
+    }
+}
+
+/// `build()`, or what `cache` holds when it was made from the same inputs.
+/// Only a site `keep`ing its caches for rebuilds works out the inputs'
+/// fingerprint and stores what it made; a site built once has no use for
+/// either.
+fn reuse_or_build<T: Clone>(
+    cache: &mut Cached<T>,
+    keep: bool,
+    inputs: impl FnOnce() -> u64,
+    build: impl FnOnce() -> T,
+) -> T {
+    if !keep {
+        *cache = None;
+        return build();
+    }
+    let inputs = inputs();
+    let made = match cache.take() {
+        Some((fingerprint, made)) if fingerprint == inputs => made,
+        _ => build(),
+    };
+    *cache = Some((inputs, made.clone()));
+    made
 }
 
 fn load_config(root: &Path, options: &SiteOptions) -> Result<Config, Diagnostics> {
@@ -821,7 +900,10 @@ impl BodyRenderer<'_> {
                     return cached.rendered.clone();
                 }
             }
-            Arc::new(self.render(tree, file, body, body_line))
+            let mut rendered = self.render(tree, file, body, body_line);
+            // Kept until the body changes, so without the room it grew with.
+            rendered.text.shrink_to_fit();
+            Arc::new(rendered)
         };
         let pages: Vec<Arc<Rendered>> = tree
             .pages
@@ -878,4 +960,28 @@ pub fn highlight_stylesheet(config: &Config) -> Result<String, Diagnostic> {
             .at(crate::diagnostics::Location::new(CONFIG_FILE, config.position_of("markdown").map_or(0, |p| p.0), 0))
             .hint("set `markdown.highlight_theme` and `markdown.highlight_theme_dark` to one of the listed themes")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cache_is_reused_for_the_same_inputs_and_never_filled_when_not_kept() {
+        let mut cache: Cached<&str> = None;
+        let built = reuse_or_build(&mut cache, true, || 1, || "first");
+        assert_eq!((built, cache), ("first", Some((1, "first"))));
+        let reused = reuse_or_build(&mut cache, true, || 1, || "second");
+        assert_eq!(reused, "first", "same inputs, same value");
+        let rebuilt = reuse_or_build(&mut cache, true, || 2, || "third");
+        assert_eq!((rebuilt, cache), ("third", Some((2, "third"))));
+
+        let once = reuse_or_build(
+            &mut cache,
+            false,
+            || unreachable!("a site built once fingerprints nothing"),
+            || "fourth",
+        );
+        assert_eq!((once, cache), ("fourth", None));
+    }
 }

@@ -1,5 +1,6 @@
-//! How long each build phase took, for `--verbose` and the benchmark, and
-//! who is told as phases start and finish (the progress display).
+//! How long each build phase took and how many cores it kept busy, for
+//! `--verbose`, and who is told as phases start and finish (the progress
+//! display).
 
 use std::fmt;
 use std::sync::Arc;
@@ -12,10 +13,7 @@ pub const BUILD_PHASES: &[&str] = &[
     "templates",
     "content",
     "markdown",
-    "taxonomies",
-    "related",
-    "backlinks",
-    "search",
+    "indexes",
     "values",
     "routes",
     "output",
@@ -44,6 +42,11 @@ impl fmt::Debug for Observer {
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
     phases: Vec<(&'static str, Duration)>,
+    /// The CPU time the whole process spent in each phase, by every thread
+    /// (in the dev server, its HTTP and watcher threads too), where the
+    /// platform tells it: beside the wall time, it shows how well a phase
+    /// kept the cores busy. One for each of `phases`.
+    cpu: Vec<Option<Duration>>,
     observer: Option<Observer>,
 }
 
@@ -52,6 +55,7 @@ pub struct Timings {
 pub struct StartedPhase {
     phase: &'static str,
     at: Instant,
+    cpu_at: Option<Duration>,
 }
 
 impl Timings {
@@ -59,6 +63,7 @@ impl Timings {
     pub fn observed(observer: Option<Observer>) -> Self {
         Timings {
             phases: Vec::new(),
+            cpu: Vec::new(),
             observer,
         }
     }
@@ -66,6 +71,7 @@ impl Timings {
     /// Forget the recorded phases (for the next rebuild), keeping the observer.
     pub fn reset(&mut self) {
         self.phases.clear();
+        self.cpu.clear();
     }
 
     pub fn start(&self, phase: &'static str) -> StartedPhase {
@@ -75,12 +81,16 @@ impl Timings {
         StartedPhase {
             phase,
             at: Instant::now(),
+            cpu_at: process_cpu_time(),
         }
     }
 
     pub fn finish(&mut self, started: StartedPhase) {
         let took = started.at.elapsed();
+        let cpu = Option::zip(process_cpu_time(), started.cpu_at)
+            .map(|(now, then)| now.saturating_sub(then));
         self.phases.push((started.phase, took));
+        self.cpu.push(cpu);
         if let Some(Observer(observer)) = &self.observer {
             observer.finished(started.phase, took);
         }
@@ -102,14 +112,54 @@ impl Timings {
         self.phases.iter().map(|(_, d)| *d).sum()
     }
 
-    /// One line per phase, aligned, e.g. `  markdown   12.3 ms`.
+    /// One line per phase, aligned, with how many cores it kept busy on
+    /// average where that is known, e.g. `  markdown    640 ms  1.9 cores`.
     pub fn table(&self) -> String {
         let width = self.phases.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
         self.phases
             .iter()
-            .map(|(phase, duration)| format!("  {phase:<width$}  {}\n", format_duration(*duration)))
+            .zip(&self.cpu)
+            .map(|((phase, duration), cpu)| {
+                let took = format_duration(*duration);
+                match cores_busy(*duration, *cpu) {
+                    Some(cores) => format!("  {phase:<width$}  {took:>8}  {cores:.1} cores\n"),
+                    None => format!("  {phase:<width$}  {took:>8}\n"),
+                }
+            })
             .collect()
     }
+}
+
+/// The average number of cores a phase kept busy; `None` when unknown or
+/// too short to mean anything (the CPU clock ticks more coarsely).
+fn cores_busy(wall: Duration, cpu: Option<Duration>) -> Option<f64> {
+    const MEANINGFUL: Duration = Duration::from_millis(10);
+    cpu.filter(|_| wall >= MEANINGFUL)
+        .map(|cpu| cpu.as_secs_f64() / wall.as_secs_f64())
+}
+
+/// The CPU time this process has used so far, in user and kernel mode, by
+/// all of its threads.
+#[cfg(unix)]
+fn process_cpu_time() -> Option<Duration> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+    // SAFETY: `getrusage` writes the whole struct it is given when it
+    // succeeds, and it is read only then.
+    let usage = unsafe {
+        if libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) != 0 {
+            return None;
+        }
+        usage.assume_init()
+    };
+    let of = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    Some(of(usage.ru_utime) + of(usage.ru_stime))
+}
+
+#[cfg(not(unix))]
+fn process_cpu_time() -> Option<Duration> {
+    None
 }
 
 pub fn format_duration(duration: Duration) -> String {
@@ -158,6 +208,38 @@ mod tests {
                 "finish render"
             ]
         );
+    }
+
+    #[test]
+    fn the_table_shows_the_cores_a_phase_kept_busy_when_it_ran_long_enough() {
+        let timings = Timings {
+            phases: vec![
+                ("markdown", Duration::from_millis(400)),
+                ("routes", Duration::from_millis(2)),
+                ("render", Duration::from_millis(100)),
+            ],
+            cpu: vec![Some(Duration::from_millis(760)), Some(Duration::ZERO), None],
+            observer: None,
+        };
+        assert_eq!(
+            timings.table(),
+            "  markdown    400 ms  1.9 cores\n  routes      2.0 ms\n  render      100 ms\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_phase_that_works_records_cpu_time() {
+        let mut timings = Timings::default();
+        timings.time("content", || {
+            let start = Instant::now();
+            let mut x = 0u64;
+            while start.elapsed() < Duration::from_millis(30) {
+                x = std::hint::black_box(x.wrapping_add(1));
+            }
+        });
+        let cpu = timings.cpu[0].expect("getrusage works on unix");
+        assert!(cpu > Duration::ZERO, "{cpu:?}");
     }
 
     #[test]

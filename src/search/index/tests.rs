@@ -232,3 +232,43 @@ fn fragments_hold_what_a_result_shows() {
     assert_eq!(fragment["d"], "When and how to book one.");
     assert_eq!(fragment["x"], "Use a professional interpreter, never…");
 }
+
+#[test]
+fn an_excerpt_is_the_collapsed_text_cut_at_a_word_near_its_length() {
+    // What the excerpt must equal: the whole text collapsed, then cut.
+    fn collapsed_then_cut(text: &str, length: usize) -> String {
+        let full = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if full.len() <= length {
+            return full;
+        }
+        let mut end = length;
+        while !full.is_char_boundary(end) {
+            end -= 1;
+        }
+        let cut = full[..end].rfind(' ').unwrap_or(end);
+        format!("{}…", &full[..cut])
+    }
+    let texts = [
+        "",
+        "  \n ",
+        "Short text.",
+        "Balint groups\n\nmeet   monthly\tfor GPs.\n",
+        "one two three four five six seven eight nine ten",
+        "Ärzte café naïve\u{a0}Σίσυφος ΟΔΟΣ — 日本語のテキスト",
+        "unbrokenwordlongerthananyexcerptlength and more",
+    ];
+    for text in texts {
+        for length in 0..60 {
+            assert_eq!(
+                excerpt(text, length),
+                collapsed_then_cut(text, length),
+                "{text:?} at {length}"
+            );
+        }
+    }
+    assert_eq!(excerpt("one  two\n\nthree four", 12), "one two…");
+    assert_eq!(
+        excerpt("any length\nis allowed", usize::MAX),
+        "any length is allowed"
+    );
+}
