@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 
 use crate::config::RelatedConfig;
-use crate::content::{ContentTree, PageId, display_places};
+use crate::content::{ContentTree, PageId};
 
 use super::Taxonomies;
 
@@ -29,9 +29,9 @@ pub fn related_pages(
     // its terms falls in one stretch of the score array instead of all over
     // it, which on a large site is the difference between cache hits and
     // misses. Ties also go by place: the page that comes first wins.
-    let places = display_places(&tree.pages);
+    let places = &taxonomies.display_places;
     let mut at_place = vec![PageId(0); tree.pages.len()];
-    for (page, &place) in tree.pages.iter().zip(&places) {
+    for (page, &place) in tree.pages.iter().zip(places) {
         at_place[place as usize] = page.id;
     }
     let total = tree.pages.len() as f32;

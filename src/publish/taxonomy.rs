@@ -47,6 +47,10 @@ type Gathered = (Vec<(String, usize)>, Vec<PageId>);
 #[derive(Debug, Clone, Default)]
 pub struct Taxonomies {
     pub list: Vec<Taxonomy>,
+    /// Each page's place in the site's display order, by page id
+    /// ([`display_places`]): every term lists its pages in this order, and
+    /// related pages rank by it.
+    pub display_places: Vec<u32>,
 }
 
 impl Taxonomies {
@@ -55,7 +59,6 @@ impl Taxonomies {
     pub fn build(config: &Config, tree: &ContentTree) -> (Taxonomies, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut list = Vec::new();
-        // Every term lists its pages in the site's order.
         let places = display_places(&tree.pages);
         for taxonomy in &config.taxonomies {
             let mut by_slug: HashMap<String, Gathered> = HashMap::new();
@@ -107,7 +110,11 @@ impl Taxonomies {
                 terms,
             });
         }
-        (Taxonomies { list }, diagnostics)
+        let taxonomies = Taxonomies {
+            list,
+            display_places: places,
+        };
+        (taxonomies, diagnostics)
     }
 
     /// Fingerprint of everything taxonomies are built from: the settings and

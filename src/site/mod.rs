@@ -43,7 +43,7 @@ pub use render::Rendering;
 type Plan = Vec<(OutputPath, plan::Job)>;
 pub use routes::{Origin, Routes};
 pub use sink::{DiscardSink, MemorySink, Sink};
-pub use timings::{BUILD_PHASES, Observer, PhaseObserver, Timings, format_duration};
+pub use timings::{BUILD_PHASES, Observer, Phase, PhaseObserver, Timings, format_duration};
 pub use values::Values;
 
 /// The output folder used when neither `--output` nor `output_dir` names one.

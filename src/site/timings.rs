@@ -41,13 +41,21 @@ impl fmt::Debug for Observer {
 
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
-    phases: Vec<(&'static str, Duration)>,
-    /// The CPU time the whole process spent in each phase, by every thread
-    /// (in the dev server, its HTTP and watcher threads too), where the
-    /// platform tells it: beside the wall time, it shows how well a phase
-    /// kept the cores busy. One for each of `phases`.
-    cpu: Vec<Option<Duration>>,
+    phases: Vec<Phase>,
     observer: Option<Observer>,
+}
+
+/// One finished phase.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Phase {
+    pub name: &'static str,
+    /// Wall time.
+    pub took: Duration,
+    /// The CPU time the whole process spent in it, by every thread (in the
+    /// dev server, its HTTP and watcher threads too), where the platform
+    /// tells it: beside the wall time, it shows how well the phase kept the
+    /// cores busy.
+    pub cpu: Option<Duration>,
 }
 
 /// A phase under way; hand it back to [`Timings::finish`].
@@ -63,7 +71,6 @@ impl Timings {
     pub fn observed(observer: Option<Observer>) -> Self {
         Timings {
             phases: Vec::new(),
-            cpu: Vec::new(),
             observer,
         }
     }
@@ -71,7 +78,6 @@ impl Timings {
     /// Forget the recorded phases (for the next rebuild), keeping the observer.
     pub fn reset(&mut self) {
         self.phases.clear();
-        self.cpu.clear();
     }
 
     pub fn start(&self, phase: &'static str) -> StartedPhase {
@@ -89,8 +95,11 @@ impl Timings {
         let took = started.at.elapsed();
         let cpu = Option::zip(process_cpu_time(), started.cpu_at)
             .map(|(now, then)| now.saturating_sub(then));
-        self.phases.push((started.phase, took));
-        self.cpu.push(cpu);
+        self.phases.push(Phase {
+            name: started.phase,
+            took,
+            cpu,
+        });
         if let Some(Observer(observer)) = &self.observer {
             observer.finished(started.phase, took);
         }
@@ -104,26 +113,28 @@ impl Timings {
         result
     }
 
-    pub fn phases(&self) -> &[(&'static str, Duration)] {
+    pub fn phases(&self) -> &[Phase] {
         &self.phases
     }
 
     pub fn total(&self) -> Duration {
-        self.phases.iter().map(|(_, d)| *d).sum()
+        self.phases.iter().map(|phase| phase.took).sum()
     }
 
     /// One line per phase, aligned, with how many cores it kept busy on
     /// average where that is known, e.g. `  markdown    640 ms  1.9 cores`.
     pub fn table(&self) -> String {
-        let width = self.phases.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+        let width = (self.phases.iter())
+            .map(|phase| phase.name.len())
+            .max()
+            .unwrap_or(0);
         self.phases
             .iter()
-            .zip(&self.cpu)
-            .map(|((phase, duration), cpu)| {
-                let took = format_duration(*duration);
-                match cores_busy(*duration, *cpu) {
-                    Some(cores) => format!("  {phase:<width$}  {took:>8}  {cores:.1} cores\n"),
-                    None => format!("  {phase:<width$}  {took:>8}\n"),
+            .map(|&Phase { name, took, cpu }| {
+                let shown = format_duration(took);
+                match cores_busy(took, cpu) {
+                    Some(cores) => format!("  {name:<width$}  {shown:>8}  {cores:.1} cores\n"),
+                    None => format!("  {name:<width$}  {shown:>8}\n"),
                 }
             })
             .collect()
@@ -213,12 +224,17 @@ mod tests {
     #[test]
     fn the_table_shows_the_cores_a_phase_kept_busy_when_it_ran_long_enough() {
         let timings = Timings {
-            phases: vec![
-                ("markdown", Duration::from_millis(400)),
-                ("routes", Duration::from_millis(2)),
-                ("render", Duration::from_millis(100)),
-            ],
-            cpu: vec![Some(Duration::from_millis(760)), Some(Duration::ZERO), None],
+            phases: [
+                ("markdown", 400, Some(760)),
+                ("routes", 2, Some(0)),
+                ("render", 100, None),
+            ]
+            .map(|(name, took, cpu)| Phase {
+                name,
+                took: Duration::from_millis(took),
+                cpu: cpu.map(Duration::from_millis),
+            })
+            .to_vec(),
             observer: None,
         };
         assert_eq!(
@@ -238,7 +254,7 @@ mod tests {
                 x = std::hint::black_box(x.wrapping_add(1));
             }
         });
-        let cpu = timings.cpu[0].expect("getrusage works on unix");
+        let cpu = timings.phases()[0].cpu.expect("getrusage works on unix");
         assert!(cpu > Duration::ZERO, "{cpu:?}");
     }
 
