@@ -469,6 +469,55 @@ fn files_the_editor_put_in_the_output_folder_are_kept() {
         .assert_stdout_contains("Up to date");
 }
 
+/// Kept files were once copied under their names made into UTF-8, so a
+/// name that was not UTF-8 came back with U+FFFD in it, and the original
+/// went with the previous site.
+#[cfg(unix)]
+#[test]
+fn an_editors_file_whose_name_is_not_utf8_keeps_its_exact_name() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let site = built_valid();
+    let name = OsStr::from_bytes(b"notes-\xff.txt");
+    let folder = OsStr::from_bytes(b"drafts-\xfe");
+    let file = site.path("public").join(name);
+    let nested = site.path("public").join(folder).join("plan.txt");
+    let empty = site
+        .path("public")
+        .join(folder)
+        .join(OsStr::from_bytes(b"empty-\xfd"));
+    std::fs::write(&file, "mine").unwrap();
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(&nested, "also mine").unwrap();
+
+    let run = site.build();
+    run.assert_success();
+    run.assert_stdout_contains("Kept 3 files in public that signposter did not write");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    assert_eq!(std::fs::read_to_string(&nested).unwrap(), "also mine");
+    assert!(empty.is_dir());
+    let names: Vec<_> = std::fs::read_dir(site.path("public"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    // No copy under a name made into UTF-8 beside them.
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.to_str().is_some_and(|n| n.contains('\u{FFFD}'))),
+        "{names:?}"
+    );
+
+    // The stamp cannot list such names, so it is made by walking the folder,
+    // and still finds the site up to date.
+    site.settle();
+    site.build().assert_success();
+    site.build()
+        .assert_success()
+        .assert_stdout_contains("Up to date");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}
+
 #[test]
 fn pages_removed_from_content_disappear_from_the_output() {
     let site = built_valid();

@@ -261,37 +261,48 @@ impl OutputDir {
                     &io::Error::other(e.to_string()),
                 )]
             })?;
-            let relative = relative_slash_path(&self.target, entry.path());
+            // The exact name, for the file system; the name with `/`, for
+            // comparing with what signposter writes and for messages. Every
+            // name signposter writes is UTF-8, so one that is not is the
+            // editor's, and is kept exactly as it is named.
+            let exact = entry
+                .path()
+                .strip_prefix(&self.target)
+                .unwrap_or(entry.path());
+            let (relative, exact_start) = relative_slash_path(&self.target, entry.path());
+            let is_utf8 = exact_start == relative.len();
             // signposter's own bookkeeping is never an editor's file.
             let bookkeeping = [MANIFEST, STAMP, STAGING_MARKER].contains(&relative.as_str());
-            if bookkeeping || ours.contains(&relative) {
+            if is_utf8 && (bookkeeping || ours.contains(&relative)) {
                 continue;
             }
+            let is_ours =
+                |path: &str| is_utf8 && (written.contains(path) || written_dirs.contains(path));
             let file_type = entry.file_type();
             if file_type.is_dir() {
                 // Folders of ours are rebuilt from what is written; only an editor's
                 // empty folder needs keeping explicitly.
-                let unused = !written.contains(relative.as_str())
-                    && !written_dirs.contains(relative.as_str());
-                if unused && is_empty_dir(entry.path()) {
-                    fs::create_dir_all(self.staging.join(&relative))
+                if !is_ours(&relative) && is_empty_dir(entry.path()) {
+                    fs::create_dir_all(self.staging.join(exact))
                         .map_err(|e| vec![io_error("cannot keep a folder from the output", &e)])?;
-                    self.list(|listing| listing.folder(relative.as_str()));
+                    self.list(|listing| match is_utf8 {
+                        true => listing.folder(relative.as_str()),
+                        false => listing.cannot_name(),
+                    });
                     kept += 1;
                 }
                 continue;
             }
-            let blocked_by_our_file = relative
-                .match_indices('/')
+            // A folder on the way that is one of our files. Nothing at or under
+            // a name that is not UTF-8 is ours, so only the exact start counts.
+            let blocked_by_our_file = (relative.match_indices('/'))
+                .take_while(|(i, _)| *i <= exact_start)
                 .any(|(i, _)| written.contains(&relative[..i]));
-            if written.contains(relative.as_str())
-                || written_dirs.contains(relative.as_str())
-                || blocked_by_our_file
-            {
+            if is_ours(&relative) || blocked_by_our_file {
                 conflicts.push(relative);
                 continue;
             }
-            let destination = self.staging.join(&relative);
+            let destination = self.staging.join(exact);
             if let Some(parent) = destination.parent() {
                 fs::create_dir_all(parent)
                     .map_err(|e| vec![io_error("cannot keep a file from the output", &e)])?;
@@ -310,7 +321,10 @@ impl OutputDir {
                         &e,
                     )]
                 })?;
-            self.list(|listing| listing.file(relative.as_str(), &kept_as));
+            self.list(|listing| match is_utf8 {
+                true => listing.file(relative.as_str(), &kept_as),
+                false => listing.cannot_name(),
+            });
             kept += 1;
         }
         if conflicts.is_empty() {
@@ -366,13 +380,26 @@ pub fn read_manifest(output: &Path) -> HashSet<String> {
         .unwrap_or_default()
 }
 
-fn relative_slash_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+/// `path` under `root`, with `/` between names, and the length of its
+/// longest start made of whole names that are UTF-8: the whole length when
+/// every name is. A name that is not UTF-8 is shown with U+FFFD for the
+/// bytes it lacks, so past that start the text is not the exact path.
+fn relative_slash_path(root: &Path, path: &Path) -> (String, usize) {
+    let mut slash = String::new();
+    let mut exact_start = None;
+    for name in path.strip_prefix(root).unwrap_or(path).components() {
+        if !slash.is_empty() {
+            slash.push('/');
+        }
+        let name = name.as_os_str();
+        if name.to_str().is_none() && exact_start.is_none() {
+            // Up to and without the `/` before this name.
+            exact_start = Some(slash.len().saturating_sub(1));
+        }
+        slash.push_str(&name.to_string_lossy());
+    }
+    let exact_start = exact_start.unwrap_or(slash.len());
+    (slash, exact_start)
 }
 
 /// Refuse output folders that would overwrite or swallow the site's sources.

@@ -175,6 +175,9 @@ pub struct Listing {
     files: Vec<(Arc<str>, u64, Option<SystemTime>)>,
     /// Folders that may hold nothing; the rest are known from their files.
     folders: Vec<Arc<str>>,
+    /// Something is in the folder under a name that is not UTF-8, which a
+    /// listing cannot hold exactly.
+    incomplete: bool,
 }
 
 impl Listing {
@@ -188,6 +191,13 @@ impl Listing {
     /// Record a folder at `path`.
     pub fn folder(&mut self, path: impl Into<Arc<str>>) {
         self.folders.push(path.into());
+    }
+
+    /// Record that the folder holds something whose name is not UTF-8 (an
+    /// editor's file kept as it is named): the listing then gives no
+    /// fingerprint, and the walk, which reads exact names, makes it.
+    pub fn cannot_name(&mut self) {
+        self.incomplete = true;
     }
 
     /// The fingerprint a walk of the folder would give; `None` for a tree
@@ -235,7 +245,7 @@ impl Listing {
             }
         }
         let mut paths = (self.folders.iter()).chain(self.files.iter().map(|(path, ..)| path));
-        if paths.any(|p| p.split('/').count() >= PARALLEL_DEPTH) {
+        if self.incomplete || paths.any(|p| p.split('/').count() >= PARALLEL_DEPTH) {
             return None;
         }
         let mut top = Folder::default();
@@ -642,6 +652,17 @@ mod tests {
         fs::create_dir_all(out.path().join(&path)).unwrap();
         let mut listing = Listing::default();
         listing.folder(path.as_str());
+        assert_eq!(listing.fingerprint(), None);
+    }
+
+    #[test]
+    fn a_listing_that_cannot_name_something_is_left_to_the_walk() {
+        let out = tempfile::tempdir().unwrap();
+        fs::write(out.path().join("a.html"), "a").unwrap();
+        let mut listing = Listing::default();
+        listing.file("a.html", &fs::metadata(out.path().join("a.html")).unwrap());
+        assert_eq!(listing.fingerprint(), folder_fingerprint(out.path()));
+        listing.cannot_name();
         assert_eq!(listing.fingerprint(), None);
     }
 
