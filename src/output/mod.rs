@@ -269,8 +269,13 @@ impl OutputDir {
                 .path()
                 .strip_prefix(&self.target)
                 .unwrap_or(entry.path());
-            let (relative, exact_start) = relative_slash_path(&self.target, entry.path());
+            let (relative, exact_start) = slash_path(exact);
             let is_utf8 = exact_start == relative.len();
+            if !is_utf8 {
+                // What the listing holds of this entry is not its name, so the
+                // stamp is made by a walk instead.
+                self.list(Listing::cannot_name);
+            }
             // signposter's own bookkeeping is never an editor's file.
             let bookkeeping = [MANIFEST, STAMP, STAGING_MARKER].contains(&relative.as_str());
             if is_utf8 && (bookkeeping || ours.contains(&relative)) {
@@ -285,10 +290,7 @@ impl OutputDir {
                 if !is_ours(&relative) && is_empty_dir(entry.path()) {
                     fs::create_dir_all(self.staging.join(exact))
                         .map_err(|e| vec![io_error("cannot keep a folder from the output", &e)])?;
-                    self.list(|listing| match is_utf8 {
-                        true => listing.folder(relative.as_str()),
-                        false => listing.cannot_name(),
-                    });
+                    self.list(|listing| listing.folder(relative.as_str()));
                     kept += 1;
                 }
                 continue;
@@ -321,10 +323,7 @@ impl OutputDir {
                         &e,
                     )]
                 })?;
-            self.list(|listing| match is_utf8 {
-                true => listing.file(relative.as_str(), &kept_as),
-                false => listing.cannot_name(),
-            });
+            self.list(|listing| listing.file(relative.as_str(), &kept_as));
             kept += 1;
         }
         if conflicts.is_empty() {
@@ -380,14 +379,14 @@ pub fn read_manifest(output: &Path) -> HashSet<String> {
         .unwrap_or_default()
 }
 
-/// `path` under `root`, with `/` between names, and the length of its
-/// longest start made of whole names that are UTF-8: the whole length when
-/// every name is. A name that is not UTF-8 is shown with U+FFFD for the
-/// bytes it lacks, so past that start the text is not the exact path.
-fn relative_slash_path(root: &Path, path: &Path) -> (String, usize) {
+/// A relative `path` with `/` between names, and the length of its longest
+/// start made of whole names that are UTF-8: the whole length when every
+/// name is. A name that is not UTF-8 is shown with U+FFFD for the bytes it
+/// lacks, so past that start the text is not the exact path.
+fn slash_path(path: &Path) -> (String, usize) {
     let mut slash = String::new();
     let mut exact_start = None;
-    for name in path.strip_prefix(root).unwrap_or(path).components() {
+    for name in path.components() {
         if !slash.is_empty() {
             slash.push('/');
         }
