@@ -1,5 +1,9 @@
-//! Plain-text helpers shared by Markdown and search: collapsing whitespace
-//! and counting words, both as `split_whitespace` sees them.
+//! Plain-text scanning shared by Markdown and search: runs of a class of
+//! characters (words for search, everything between whitespace), read 64
+//! bytes at a time; collapsing whitespace and counting words, both as
+//! `split_whitespace` sees them.
+
+use std::ops::ControlFlow;
 
 /// `text` with each run of whitespace made one space and none at either
 /// end, as joining `split_whitespace()` with spaces gives, but stopping
@@ -7,41 +11,178 @@
 /// needs only the start of a long body.
 pub fn collapse_whitespace(text: &str, limit: usize) -> String {
     let mut collapsed = String::with_capacity(text.len().min(limit.saturating_add(1)));
-    for word in text.split_whitespace() {
+    for_each_run::<NotWhitespace>(text, |word| {
         if !collapsed.is_empty() {
             collapsed.push(' ');
         }
         collapsed.push_str(word);
-        if collapsed.len() > limit {
-            break;
+        match collapsed.len() > limit {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
         }
-    }
+    });
     collapsed
 }
 
 /// How many words `text` holds: the runs `split_whitespace` finds, counted
-/// without making them, and with ASCII classified a byte at a time, since
-/// this runs over every page's text.
+/// without making them.
 pub fn count_words(text: &str) -> usize {
-    let bytes = text.as_bytes();
     let mut words = 0;
-    let mut in_word = false;
-    let mut at = 0;
-    while at < bytes.len() {
-        let (is_space, width) = match bytes[at] {
-            // `char::is_whitespace` also counts the vertical tab.
-            byte if byte.is_ascii() => (byte.is_ascii_whitespace() || byte == 0x0b, 1),
-            _ => {
-                // `at` only moves by whole characters, so it is on a boundary.
-                let c = text[at..].chars().next().unwrap_or(' ');
-                (c.is_whitespace(), c.len_utf8())
-            }
-        };
-        words += usize::from(!is_space && !in_word);
-        in_word = !is_space;
-        at += width;
+    let mut last_in_word = false;
+    for (_, mask) in block_masks::<NotWhitespace>(text) {
+        // A word starts at each set bit whose byte before is clear.
+        let starts = mask & !((mask << 1) | u64::from(last_in_word));
+        words += starts.count_ones() as usize;
+        last_in_word = mask >> (BLOCK - 1) == 1;
     }
     words
+}
+
+/// The characters runs of text are made of, for [`for_each_run`].
+pub trait CharClass {
+    /// Whether an ASCII byte is in the class. Tested for every byte of
+    /// ASCII text without branching, so it should be plain comparisons.
+    fn has_ascii(byte: u8) -> bool;
+    /// Whether any other character is in the class.
+    fn has(c: char) -> bool;
+}
+
+/// Letters and digits, as `char::is_alphanumeric`.
+pub struct Alphanumeric;
+
+impl CharClass for Alphanumeric {
+    fn has_ascii(byte: u8) -> bool {
+        let is_letter = (byte | 0x20).wrapping_sub(b'a') < 26;
+        let is_digit = byte.wrapping_sub(b'0') < 10;
+        is_letter | is_digit
+    }
+
+    fn has(c: char) -> bool {
+        c.is_alphanumeric()
+    }
+}
+
+/// Everything `char::is_whitespace` is not: the words `split_whitespace` finds.
+pub struct NotWhitespace;
+
+impl CharClass for NotWhitespace {
+    fn has_ascii(byte: u8) -> bool {
+        // Space, and tab to carriage return (the vertical tab included).
+        !((byte == b' ') | (byte.wrapping_sub(b'\t') < 5))
+    }
+
+    fn has(c: char) -> bool {
+        !c.is_whitespace()
+    }
+}
+
+/// Calls `each` with every run of characters of class `C` in `text`, in
+/// order, until it breaks.
+///
+/// Where runs end falls every few bytes at random, so a loop that tests a
+/// byte at a time mispredicts a branch at each end of each run. Instead,
+/// each 64 bytes are classified at once into a mask, one bit a byte, and
+/// the runs are read off the mask.
+pub fn for_each_run<'t, C: CharClass>(
+    text: &'t str,
+    mut each: impl FnMut(&'t str) -> ControlFlow<()>,
+) {
+    let mut run_start: Option<usize> = None;
+    for (base, mask) in block_masks::<C>(text) {
+        // Bits past the end of a short last block are clear.
+        let length = (text.len() - base).min(BLOCK) as u32;
+        let mut at = 0u32;
+        loop {
+            match run_start {
+                None => {
+                    let ahead = mask.checked_shr(at).unwrap_or(0);
+                    if ahead == 0 {
+                        break;
+                    }
+                    at += ahead.trailing_zeros();
+                    run_start = Some(base + at as usize);
+                }
+                Some(start) => {
+                    let ahead = (!mask).checked_shr(at).unwrap_or(0);
+                    at += ahead.trailing_zeros();
+                    if ahead == 0 || at >= length {
+                        break;
+                    }
+                    // Bits change only between characters, so `at` is on a boundary.
+                    if each(&text[start..base + at as usize]).is_break() {
+                        return;
+                    }
+                    run_start = None;
+                }
+            }
+        }
+    }
+    if let Some(start) = run_start {
+        let _ = each(&text[start..]);
+    }
+}
+
+/// Bytes classified at once: one bit of a `u64` each.
+const BLOCK: usize = 64;
+
+/// Each 64-byte block of `text`: where it starts, and a mask with a bit set
+/// for every byte of every character in class `C`. Only a block holding
+/// non-ASCII bytes decodes its characters.
+fn block_masks<C: CharClass>(text: &str) -> impl Iterator<Item = (usize, u64)> + '_ {
+    // Whether the character a block ends inside of is in the class, for
+    // the bytes of it that begin the next block.
+    let mut spill_has = false;
+    let bytes = text.as_bytes();
+    (0..bytes.len()).step_by(BLOCK).map(move |base| {
+        let block = &bytes[base..(base + BLOCK).min(bytes.len())];
+        let mask = match <&[u8; BLOCK]>::try_from(block) {
+            Ok(full) if full.is_ascii() => ascii_mask::<C>(full),
+            _ if block.is_ascii() => ascii_mask::<C>(block),
+            _ => mixed_mask::<C>(text, base, block.len(), &mut spill_has),
+        };
+        (base, mask)
+    })
+}
+
+/// The mask of a block of ASCII. Inlined where it is called with a full
+/// block, so the loop has a fixed length the compiler can vectorise.
+#[inline(always)]
+fn ascii_mask<C: CharClass>(block: &[u8]) -> u64 {
+    let mut mask = 0;
+    for (at, &byte) in block.iter().enumerate() {
+        mask |= u64::from(C::has_ascii(byte)) << at;
+    }
+    mask
+}
+
+/// The mask of the `length` bytes of `text` from `base`, which hold
+/// non-ASCII characters: every byte of a character in the class is set.
+fn mixed_mask<C: CharClass>(text: &str, base: usize, length: usize, spill_has: &mut bool) -> u64 {
+    let bytes = &text.as_bytes()[base..base + length];
+    let mut mask = 0;
+    let mut at = 0;
+    // The rest of a character begun in the block before.
+    while at < length && bytes[at] & 0xC0 == 0x80 {
+        mask |= u64::from(*spill_has) << at;
+        at += 1;
+    }
+    while at < length {
+        let byte = bytes[at];
+        if byte.is_ascii() {
+            mask |= u64::from(C::has_ascii(byte)) << at;
+            at += 1;
+            continue;
+        }
+        // Always on a character boundary: `at` only moves by whole characters.
+        let c = text[base + at..].chars().next().unwrap_or(' ');
+        let has = C::has(c);
+        for part in at..(at + c.len_utf8()).min(length) {
+            mask |= u64::from(has) << part;
+        }
+        *spill_has = has;
+        at += c.len_utf8();
+    }
+    mask
 }
 
 #[cfg(test)]
@@ -70,6 +211,93 @@ mod tests {
             );
             assert_eq!(count_words(text), expected.len(), "{text:?}");
         }
+    }
+
+    /// Texts that put every kind of boundary at every place in a block:
+    /// runs and gaps of many lengths, characters of one to four bytes, and
+    /// spaces that are not ASCII, shifted by every offset.
+    fn texts_across_blocks() -> Vec<String> {
+        const PIECES: [&str; 14] = [
+            "word",
+            "Longerword42",
+            " ",
+            "  ",
+            "\t\n",
+            "é",
+            "日本語",
+            "\u{a0}",
+            "\u{2003}",
+            "—",
+            "½",
+            "🙂",
+            "x",
+            ", ",
+        ];
+        let mut state = 0x2545_f491_u64;
+        let mut texts = Vec::new();
+        for shift in 0..70 {
+            let mut text = "a".repeat(shift);
+            while text.len() < 400 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            texts.push(text);
+        }
+        texts
+    }
+
+    fn runs<C: CharClass>(text: &str) -> Vec<&str> {
+        let mut found = Vec::new();
+        for_each_run::<C>(text, |run| {
+            found.push(run);
+            ControlFlow::Continue(())
+        });
+        found
+    }
+
+    #[test]
+    fn runs_read_off_block_masks_are_the_runs_splitting_finds() {
+        let long_run = format!("{} tail", "é".repeat(100));
+        let texts = texts_across_blocks();
+        let all = texts
+            .iter()
+            .map(String::as_str)
+            .chain(TEXTS)
+            .chain([long_run.as_str()]);
+        for text in all {
+            let words: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(runs::<Alphanumeric>(text), words, "{text:?}");
+            let spaced: Vec<&str> = text.split_whitespace().collect();
+            assert_eq!(runs::<NotWhitespace>(text), spaced, "{text:?}");
+            assert_eq!(count_words(text), spaced.len(), "{text:?}");
+            for limit in [0, 10, 63, 64, 65, 200, usize::MAX] {
+                assert_eq!(
+                    collapse_whitespace(text, limit),
+                    collapse_by_splitting(text, limit),
+                    "{text:?} at {limit}"
+                );
+            }
+        }
+    }
+
+    /// What collapsing is defined as, one `split_whitespace` word at a time.
+    fn collapse_by_splitting(text: &str, limit: usize) -> String {
+        let mut collapsed = String::new();
+        for word in text.split_whitespace() {
+            if !collapsed.is_empty() {
+                collapsed.push(' ');
+            }
+            collapsed.push_str(word);
+            if collapsed.len() > limit {
+                break;
+            }
+        }
+        collapsed
     }
 
     #[test]

@@ -5,11 +5,13 @@
 //! keeps its stop-word list equal to [`STOP_WORDS`].
 
 use std::cell::RefCell;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::fingerprint::FastMap;
+use crate::text;
 
 /// Words too common to help find a page. Kept short: a word that narrows a
 /// search (such as "free" or "online") must never be here. Sorted, for
@@ -29,31 +31,19 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Runs of letters and digits: the same words as splitting at every
-/// character that is not alphanumeric, but ASCII text (nearly all of it) is
-/// scanned a byte at a time without decoding characters.
+/// character that is not alphanumeric.
 fn raw_words(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        let mut start = None;
-        while at < bytes.len() {
-            let (is_word, width) = match bytes[at] {
-                byte if byte.is_ascii() => (byte.is_ascii_alphanumeric(), 1),
-                _ => {
-                    // Always on a character boundary: `at` only moves by whole characters.
-                    let c = text[at..].chars().next().unwrap_or(' ');
-                    (c.is_alphanumeric(), c.len_utf8())
-                }
-            };
-            match (is_word, start) {
-                (true, None) => start = Some(at),
-                (false, Some(from)) => return Some(&text[from..at]),
-                _ => {}
-            }
-            at += width;
-        }
-        start.map(|from| &text[from..])
-    })
+    let mut found = Vec::new();
+    for_each_raw_word(text, |word| found.push(word));
+    found.into_iter()
+}
+
+/// Calls `each` with every run of letters and digits in `text`, in order.
+fn for_each_raw_word<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
+    text::for_each_run::<text::Alphanumeric>(text, |word| {
+        each(word);
+        ControlFlow::Continue(())
+    });
 }
 
 /// Not a stop word and longer than one letter.
@@ -66,6 +56,11 @@ fn is_searchable(lowercase: &str) -> bool {
 /// the order they were first met, so counting them needs no string hashing.
 struct Stems {
     stemmer: Stemmer,
+    /// ASCII words of up to 16 bytes (nearly all of them), by
+    /// [`short_key`]: looking one up hashes and compares two machine words
+    /// instead of a string.
+    short: FastMap<u128, Option<u32>>,
+    /// Every other word, lowercased.
     known: FastMap<Box<str>, Option<u32>>,
     /// Each term's text, by number.
     terms: Vec<Arc<str>>,
@@ -88,6 +83,7 @@ impl Stems {
     fn new() -> Stems {
         Stems {
             stemmer: Stemmer::create(Algorithm::English),
+            short: FastMap::default(),
             known: FastMap::default(),
             terms: Vec::new(),
             numbers: FastMap::default(),
@@ -100,7 +96,8 @@ impl Stems {
     /// Forget everything once the memo holds `limit` words. Only called
     /// between documents, since it renumbers the terms.
     fn bound(&mut self, limit: usize) {
-        if self.known.len() >= limit {
+        if self.short.len() + self.known.len() >= limit {
+            self.short.clear();
             self.known.clear();
             self.terms.clear();
             self.numbers.clear();
@@ -108,8 +105,22 @@ impl Stems {
         }
     }
 
-    /// The number of the term of `word`, or `None` for a word search skips.
+    /// The number of the term of `word` (a run of [`raw_words`]), or `None`
+    /// for a word search skips.
     fn term(&mut self, word: &str) -> Option<u32> {
+        let Some(key) = short_key(word) else {
+            return self.long_term(word);
+        };
+        if let Some(&known) = self.short.get(&key) {
+            return known;
+        }
+        let number = self.number(&word.to_ascii_lowercase());
+        self.short.insert(key, number);
+        number
+    }
+
+    /// As [`Stems::term`], for a word [`short_key`] cannot hold.
+    fn long_term(&mut self, word: &str) -> Option<u32> {
         let needs_lowering = if word.is_ascii() {
             word.bytes().any(|b| b.is_ascii_uppercase())
         } else {
@@ -134,8 +145,15 @@ impl Stems {
             return known;
         }
         let lowercase: Box<str> = lowercase.into();
-        let number = is_searchable(&lowercase).then(|| {
-            let stem = self.stemmer.stem(&lowercase);
+        let number = self.number(&lowercase);
+        self.known.insert(lowercase, number);
+        number
+    }
+
+    /// The number of the term of a lowercase word met for the first time.
+    fn number(&mut self, lowercase: &str) -> Option<u32> {
+        is_searchable(lowercase).then(|| {
+            let stem = self.stemmer.stem(lowercase);
             match self.numbers.get(&*stem) {
                 Some(&number) => number,
                 None => {
@@ -146,10 +164,59 @@ impl Stems {
                     number
                 }
             }
-        });
-        self.known.insert(lowercase, number);
-        number
+        })
     }
+}
+
+/// A word of [`raw_words`] that is ASCII and at most 16 bytes long, as one
+/// lowercase number; `None` for any other word. Its bytes are read in at
+/// most two overlapping loads, so no copy depends on the word's length; the
+/// length goes in the top bit of the first five bytes, which ASCII leaves
+/// clear, so no two words share a key.
+fn short_key(word: &str) -> Option<u128> {
+    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // A run of raw_words that is ASCII holds only letters and digits, and
+    // setting the case bit lowercases a letter and leaves a digit as it is.
+    const CASE_BITS: u64 = u64::from_ne_bytes([0x20; 8]);
+    let bytes = word.as_bytes();
+    let length = bytes.len();
+    let (first, last) = match length {
+        8..=16 => (load_u64(&bytes[..8]), load_u64(&bytes[length - 8..])),
+        4..=7 => (load_u32(&bytes[..4]), load_u32(&bytes[length - 4..])),
+        1..=3 => (
+            u64::from_ne_bytes([
+                bytes[0],
+                bytes[length / 2],
+                bytes[length - 1],
+                0,
+                0,
+                0,
+                0,
+                0,
+            ]),
+            0,
+        ),
+        _ => return None,
+    };
+    if (first | last) & HIGH_BITS != 0 {
+        return None;
+    }
+    let mut length_bits = [0u8; 8];
+    for (bit, byte) in length_bits.iter_mut().take(5).enumerate() {
+        *byte = (((length >> bit) & 1) as u8) << 7;
+    }
+    let first = first | CASE_BITS | u64::from_ne_bytes(length_bits);
+    Some(u128::from(first) | (u128::from(last | CASE_BITS) << 64))
+}
+
+fn load_u64(bytes: &[u8]) -> u64 {
+    u64::from_ne_bytes(bytes[..8].try_into().expect("eight bytes"))
+}
+
+fn load_u32(bytes: &[u8]) -> u64 {
+    u64::from(u32::from_ne_bytes(
+        bytes[..4].try_into().expect("four bytes"),
+    ))
 }
 
 thread_local! {
@@ -191,9 +258,9 @@ impl Stems {
         let document = self.document;
         let mut found: Vec<(u32, V)> = Vec::new();
         for &(text, field) in fields {
-            for word in raw_words(text) {
+            for_each_raw_word(text, |word| {
                 let Some(number) = self.term(word) else {
-                    continue;
+                    return;
                 };
                 if self.seen.len() <= number as usize {
                     self.seen.resize(self.terms.len(), (0, 0));
@@ -204,7 +271,7 @@ impl Stems {
                     found.push((number, V::default()));
                 }
                 fold(&mut found[slot.1 as usize].1, field);
-            }
+            });
         }
         found
             .into_iter()
@@ -283,7 +350,10 @@ mod tests {
                 ("peer", 1)
             ])
         );
-        assert!(stems.known.len() > 3, "one document is remembered whole");
+        assert!(
+            stems.short.len() + stems.known.len() > 3,
+            "one document is remembered whole"
+        );
         stems.bound(3);
         assert_eq!(
             counts(&mut stems, "peers supervise peers"),
@@ -353,6 +423,37 @@ mod tests {
             expected.iter().any(|(term, _)| term == "supervis"),
             "{expected:?}"
         );
+    }
+
+    #[test]
+    fn words_of_any_length_and_case_give_the_terms_queries_look_for() {
+        // 16 bytes fit a short key, 17 do not; digits must keep their case bit.
+        let text = "PSYCHOTHERAPISTS psychotherapists Interdisciplinary INTERDISCIPLINARY \
+                    Covid19 COVID19 2024 A1 a1 Café CAFÉ abcdefghijklmnop ABCDEFGHIJKLMNOPQ";
+        let mut expected: Vec<(String, u32)> = Vec::new();
+        for term in words(text).map(|w| stem(&w)) {
+            match expected.iter_mut().find(|(known, _)| *known == term) {
+                Some((_, count)) => *count += 1,
+                None => expected.push((term, 1)),
+            }
+        }
+        let mut stems = Stems::new();
+        for _ in 0..2 {
+            // The second time, every word is answered from the memo.
+            assert_eq!(counts(&mut stems, text), expected);
+        }
+        assert_eq!(expected[0].1, 2, "{expected:?}");
+        assert_eq!(expected[1].1, 2, "{expected:?}");
+    }
+
+    #[test]
+    fn a_short_key_is_the_lowercase_word_and_only_ascii_words_up_to_16_bytes_have_one() {
+        assert_eq!(short_key("Covid19"), short_key("covid19"));
+        assert_ne!(short_key("covid19"), short_key("covid1"));
+        assert_ne!(short_key("ab"), short_key("ba"));
+        assert!(short_key("abcdefghijklmnop").is_some());
+        assert_eq!(short_key("abcdefghijklmnopq"), None);
+        assert_eq!(short_key("café"), None);
     }
 
     #[test]
