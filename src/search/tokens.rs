@@ -457,6 +457,35 @@ mod tests {
     }
 
     #[test]
+    fn no_two_short_words_share_a_key() {
+        // Every word over a small alphabet up to 8 bytes, and words of 9 to
+        // 16 bytes that differ only in length or at one place, where the
+        // overlapping loads meet.
+        let mut words: Vec<String> = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..8 {
+            words = (words.iter())
+                .flat_map(|w| ["a", "b", "1"].map(|c| format!("{w}{c}")))
+                .collect();
+            all.extend(words.iter().cloned());
+        }
+        for length in 9..=16 {
+            all.push("a".repeat(length));
+            for at in 0..length {
+                let mut word = "a".repeat(length).into_bytes();
+                word[at] = b'b';
+                all.push(String::from_utf8(word).unwrap());
+            }
+        }
+        let mut keys = std::collections::HashSet::new();
+        for word in &all {
+            let key = short_key(word).unwrap();
+            assert!(keys.insert(key), "{word} shares a key");
+            assert_eq!(short_key(&word.to_ascii_uppercase()), Some(key), "{word}");
+        }
+    }
+
+    #[test]
     fn the_browser_script_uses_the_same_stop_words() {
         let script = include_str!("../../themes/default/static/search.js");
         let listed = STOP_WORDS.join(" ");
