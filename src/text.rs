@@ -89,7 +89,8 @@ pub fn for_each_run<'t, C: CharClass>(
 ) {
     let mut run_start: Option<usize> = None;
     for (base, mask) in block_masks::<C>(text) {
-        // Bits past the end of a short last block are clear.
+        // A short last block's mask is clear past its end, so a run there
+        // is cut at `length`, and finishes after the loop.
         let length = (text.len() - base).min(BLOCK) as u32;
         let mut at = 0u32;
         loop {
@@ -104,8 +105,12 @@ pub fn for_each_run<'t, C: CharClass>(
                 }
                 Some(start) => {
                     let ahead = (!mask).checked_shr(at).unwrap_or(0);
+                    if ahead == 0 {
+                        // The run goes on into the next block.
+                        break;
+                    }
                     at += ahead.trailing_zeros();
-                    if ahead == 0 || at >= length {
+                    if at >= length {
                         break;
                     }
                     // Bits change only between characters, so `at` is on a boundary.
@@ -131,14 +136,14 @@ const BLOCK: usize = 64;
 fn block_masks<C: CharClass>(text: &str) -> impl Iterator<Item = (usize, u64)> + '_ {
     // Whether the character a block ends inside of is in the class, for
     // the bytes of it that begin the next block.
-    let mut spill_has = false;
+    let mut straddler_in_class = false;
     let bytes = text.as_bytes();
     (0..bytes.len()).step_by(BLOCK).map(move |base| {
         let block = &bytes[base..(base + BLOCK).min(bytes.len())];
         let mask = match <&[u8; BLOCK]>::try_from(block) {
             Ok(full) if full.is_ascii() => ascii_mask::<C>(full),
             _ if block.is_ascii() => ascii_mask::<C>(block),
-            _ => mixed_mask::<C>(text, base, block.len(), &mut spill_has),
+            _ => mixed_mask::<C>(text, base, block.len(), &mut straddler_in_class),
         };
         (base, mask)
     })
@@ -157,13 +162,18 @@ fn ascii_mask<C: CharClass>(block: &[u8]) -> u64 {
 
 /// The mask of the `length` bytes of `text` from `base`, which hold
 /// non-ASCII characters: every byte of a character in the class is set.
-fn mixed_mask<C: CharClass>(text: &str, base: usize, length: usize, spill_has: &mut bool) -> u64 {
+fn mixed_mask<C: CharClass>(
+    text: &str,
+    base: usize,
+    length: usize,
+    straddler_in_class: &mut bool,
+) -> u64 {
     let bytes = &text.as_bytes()[base..base + length];
     let mut mask = 0;
     let mut at = 0;
     // The rest of a character begun in the block before.
     while at < length && bytes[at] & 0xC0 == 0x80 {
-        mask |= u64::from(*spill_has) << at;
+        mask |= u64::from(*straddler_in_class) << at;
         at += 1;
     }
     while at < length {
@@ -173,13 +183,15 @@ fn mixed_mask<C: CharClass>(text: &str, base: usize, length: usize, spill_has: &
             at += 1;
             continue;
         }
-        // Always on a character boundary: `at` only moves by whole characters.
-        let c = text[base + at..].chars().next().unwrap_or(' ');
-        let has = C::has(c);
+        let c = text[base + at..]
+            .chars()
+            .next()
+            .expect("`at` moves by whole characters, so it is on a boundary before the end");
+        let in_class = C::has(c);
         for part in at..(at + c.len_utf8()).min(length) {
-            mask |= u64::from(has) << part;
+            mask |= u64::from(in_class) << part;
         }
-        *spill_has = has;
+        *straddler_in_class = in_class;
         at += c.len_utf8();
     }
     mask
@@ -217,7 +229,7 @@ mod tests {
     /// runs and gaps of many lengths, characters of one to four bytes, and
     /// spaces that are not ASCII, shifted by every offset.
     fn texts_across_blocks() -> Vec<String> {
-        const PIECES: [&str; 14] = [
+        const MIXED: [&str; 15] = [
             "word",
             "Longerword42",
             " ",
@@ -230,22 +242,57 @@ mod tests {
             "—",
             "½",
             "🙂",
+            "𝒜",
             "x",
             ", ",
         ];
+        // Every ASCII byte next to a range the classes test for.
+        const ASCII: [&str; 12] = [
+            "word",
+            "Z9",
+            " ",
+            "\t",
+            "@[`{",
+            "/:",
+            "\x08\x0e\x1c",
+            "\x0b\x0c\r",
+            "az",
+            "AZ",
+            "0",
+            "q",
+        ];
         let mut state = 0x2545_f491_u64;
         let mut texts = Vec::new();
-        for shift in 0..70 {
-            let mut text = "a".repeat(shift);
-            while text.len() < 400 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+        for pieces in [&MIXED[..], &ASCII[..]] {
+            for shift in 0..70 {
+                let mut text = "a".repeat(shift);
+                while text.len() < 400 {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+                }
+                // Whole blocks too: the text may end just as one does.
+                for length in [64, 128] {
+                    let mut cut = length;
+                    while !text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    texts.push(text[..cut].to_string());
+                }
+                texts.push(text);
             }
-            texts.push(text);
         }
         texts
+    }
+
+    #[test]
+    fn the_ascii_tests_of_each_class_agree_with_char() {
+        for byte in 0..128u8 {
+            let c = char::from(byte);
+            assert_eq!(Alphanumeric::has_ascii(byte), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(NotWhitespace::has_ascii(byte), !c.is_whitespace(), "{c:?}");
+        }
     }
 
     fn runs<C: CharClass>(text: &str) -> Vec<&str> {

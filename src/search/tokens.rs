@@ -170,19 +170,31 @@ impl Stems {
 
 /// A word of [`raw_words`] that is ASCII and at most 16 bytes long, as one
 /// lowercase number; `None` for any other word. Its bytes are read in at
-/// most two overlapping loads, so no copy depends on the word's length; the
-/// length goes in the top bit of the first five bytes, which ASCII leaves
-/// clear, so no two words share a key.
+/// most two overlapping loads, so no copy depends on the word's length.
+/// Together the loads hold every byte of the word, and the length goes in
+/// the top bit of the first five bytes, which ASCII leaves clear: given
+/// both, no two words share a key.
 fn short_key(word: &str) -> Option<u128> {
     const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
     // A run of raw_words that is ASCII holds only letters and digits, and
     // setting the case bit lowercases a letter and leaves a digit as it is.
     const CASE_BITS: u64 = u64::from_ne_bytes([0x20; 8]);
+    debug_assert!(
+        word.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || !b.is_ascii()),
+        "{word:?} is not a run of raw_words"
+    );
     let bytes = word.as_bytes();
     let length = bytes.len();
     let (first, last) = match length {
-        8..=16 => (load_u64(&bytes[..8]), load_u64(&bytes[length - 8..])),
-        4..=7 => (load_u32(&bytes[..4]), load_u32(&bytes[length - 4..])),
+        8..=16 => (
+            load_8_bytes(&bytes[..8]),
+            load_8_bytes(&bytes[length - 8..]),
+        ),
+        4..=7 => (
+            load_4_bytes(&bytes[..4]),
+            load_4_bytes(&bytes[length - 4..]),
+        ),
         1..=3 => (
             u64::from_ne_bytes([
                 bytes[0],
@@ -205,15 +217,18 @@ fn short_key(word: &str) -> Option<u128> {
     for (bit, byte) in length_bits.iter_mut().take(5).enumerate() {
         *byte = (((length >> bit) & 1) as u8) << 7;
     }
+    // The case bit is set in the zeros that pad a short word too: the same
+    // for every word of its length.
     let first = first | CASE_BITS | u64::from_ne_bytes(length_bits);
     Some(u128::from(first) | (u128::from(last | CASE_BITS) << 64))
 }
 
-fn load_u64(bytes: &[u8]) -> u64 {
+fn load_8_bytes(bytes: &[u8]) -> u64 {
     u64::from_ne_bytes(bytes[..8].try_into().expect("eight bytes"))
 }
 
-fn load_u32(bytes: &[u8]) -> u64 {
+/// Four bytes, widened to sit beside [`load_8_bytes`]'s in a key.
+fn load_4_bytes(bytes: &[u8]) -> u64 {
     u64::from(u32::from_ne_bytes(
         bytes[..4].try_into().expect("four bytes"),
     ))
@@ -458,17 +473,27 @@ mod tests {
 
     #[test]
     fn no_two_short_words_share_a_key() {
-        // Every word over a small alphabet up to 8 bytes, and words of 9 to
-        // 16 bytes that differ only in length or at one place, where the
-        // overlapping loads meet.
-        let mut words: Vec<String> = vec![String::new()];
+        // Every word over a small alphabet up to 8 bytes; every word up to
+        // 6 bytes over letters and digits a wrong case bit would confuse
+        // ("0" with "p", "1" with "q") and the ends of each range; and words
+        // of 9 to 16 bytes that differ only in length or at one place, where
+        // the overlapping loads meet.
+        let alphabets: [(&[&str], usize); 2] = [
+            (&["a", "b", "1"], 8),
+            (&["a", "z", "0", "9", "p", "q", "1"], 6),
+        ];
         let mut all = Vec::new();
-        for _ in 0..8 {
-            words = (words.iter())
-                .flat_map(|w| ["a", "b", "1"].map(|c| format!("{w}{c}")))
-                .collect();
-            all.extend(words.iter().cloned());
+        for (alphabet, longest) in alphabets {
+            let mut words: Vec<String> = vec![String::new()];
+            for _ in 0..longest {
+                words = (words.iter())
+                    .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                    .collect();
+                all.extend(words.iter().cloned());
+            }
         }
+        all.sort();
+        all.dedup();
         for length in 9..=16 {
             all.push("a".repeat(length));
             for at in 0..length {
