@@ -281,12 +281,7 @@ fn duplicates(site: &Site) -> Vec<Diagnostic> {
     let mut titles: HashMap<String, &PathBuf> = HashMap::new();
     let mut descriptions: HashMap<String, &PathBuf> = HashMap::new();
     let mut found = Vec::new();
-    let key = |text: &str| {
-        text.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
+    let key = |text: &str| crate::text::collapse_whitespace(text, usize::MAX).to_lowercase();
     for (path, front) in documents {
         if let Some(first) = titles.get(&key(&front.title)) {
             found.push(

@@ -347,9 +347,7 @@ fn level_number(level: HeadingLevel) -> u8 {
 
 /// Lowercase, single-spaced, without surrounding punctuation or quotes.
 fn normalise(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    words
-        .join(" ")
+    crate::text::collapse_whitespace(text, usize::MAX)
         .to_lowercase()
         .trim_matches(|c: char| {
             c.is_ascii_punctuation() || matches!(c, '“' | '”' | '‘' | '’' | '…')
